@@ -63,6 +63,9 @@ public final class SegmentReader implements Closeable {
   private int recOff;
   private int recLen;
   private Compression recCompression = Compression.NONE;
+  private byte[] rawArray;
+  private int rawOff;
+  private int rawLen;
 
   /**
    * A reader over {@code segment}'s bytes; {@code dir} and {@code index} name it in errors
@@ -197,6 +200,9 @@ public final class SegmentReader implements Closeable {
 
   private boolean finish(Compression c, byte[] b, int off, int len) throws WalCorruptionException {
     recCompression = c;
+    rawArray = b;
+    rawOff = off;
+    rawLen = len;
     if (c == Compression.NONE || len == 0) {
       recArray = b;
       recOff = off;
@@ -315,6 +321,11 @@ public final class SegmentReader implements Closeable {
   /** A copy of the current record's bytes. */
   public byte[] copyRecord() {
     return Arrays.copyOfRange(recArray, recOff, recOff + recLen);
+  }
+
+  /** The current record as stored: the fragment payloads joined, before decompression. */
+  public byte[] copyStoredRecord() {
+    return Arrays.copyOfRange(rawArray, rawOff, rawOff + rawLen);
   }
 
   /** Compression of the current record on disk. */
