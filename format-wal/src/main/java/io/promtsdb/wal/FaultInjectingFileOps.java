@@ -1,6 +1,7 @@
 package io.promtsdb.wal;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.List;
@@ -90,6 +91,21 @@ public final class FaultInjectingFileOps implements FileOps {
           throw new IOException("injected failure of WRITE #" + calls(Op.WRITE) + " on " + file);
         }
         f.write(b, off, len);
+      }
+
+      @Override
+      public void write(ByteBuffer src) throws IOException {
+        if (tick(Op.WRITE)) {
+          int torn;
+          synchronized (FaultInjectingFileOps.this) {
+            torn = Math.min(tornWriteBytes, src.remaining() - 1);
+          }
+          if (torn > 0) {
+            f.write(src.slice(src.position(), torn));
+          }
+          throw new IOException("injected failure of WRITE #" + calls(Op.WRITE) + " on " + file);
+        }
+        f.write(src);
       }
 
       @Override

@@ -97,9 +97,13 @@ final class NioFileOps implements FileOps {
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-      ByteBuffer buf = ByteBuffer.wrap(b, off, len);
-      while (buf.hasRemaining()) {
-        ch.write(buf);
+      write(ByteBuffer.wrap(b, off, len));
+    }
+
+    @Override
+    public void write(ByteBuffer src) throws IOException {
+      while (src.hasRemaining()) {
+        ch.write(src);
       }
     }
 

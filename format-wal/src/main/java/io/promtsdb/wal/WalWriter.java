@@ -7,14 +7,20 @@ import static io.promtsdb.wal.WalFormat.LAST;
 import static io.promtsdb.wal.WalFormat.MIDDLE;
 import static io.promtsdb.wal.WalFormat.PAGE_SIZE;
 
-import io.promtsdb.core.BigEndian;
 import io.promtsdb.core.Crc32c;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.CRC32C;
 
 /**
@@ -30,8 +36,16 @@ import java.util.zip.CRC32C;
  * segment makes that segment larger. Opening a log always starts a new segment after the
  * last one, as Prometheus does.
  *
- * <p>Thread-safe: {@link #log} calls are serialized. Durability follows {@link SyncPolicy};
- * {@link #sync()} lets the engine group-commit on its own schedule.
+ * <p>Pages are assembled in a direct buffer of {@link #BUFFER_PAGES} pages, written with one
+ * {@code write(2)} when it is full and at the end of every batch (Go writes each page as it
+ * fills: the bytes on disk are the same, and everything a batch holds has reached the
+ * operating system when {@link #log} returns, as in Go).
+ *
+ * <p>Thread-safe: {@link #log} calls are serialized. Durability follows {@link SyncPolicy}.
+ * With {@link SyncPolicy#ON_SEGMENT_END} a finished segment is synced and closed in the
+ * background, so that writes do not wait for it (Go's {@code nextSegment(async=true)}); {@link
+ * #close()} waits for those syncs, and a failed one fails the next call. {@link #sync()} lets
+ * the engine group-commit on its own schedule.
  */
 public final class WalWriter implements Closeable {
   private final Path dir;
@@ -41,9 +55,23 @@ public final class WalWriter implements Closeable {
   private final RecordCompressor compressor;
   private final CRC32C crc = new CRC32C();
 
-  private final byte[] page = new byte[PAGE_SIZE];
+  /** Pages assembled before one write: 1 MiB. */
+  static final int BUFFER_PAGES = 32;
+
+  private static final byte[] ZEROS = new byte[PAGE_SIZE];
+
+  // [0, written): handed to the file; [written, pageStart + alloc): not yet; the active page
+  // starts at pageStart and holds alloc bytes. Bytes past pageStart + alloc are stale.
+  private final ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER_PAGES * PAGE_SIZE);
+  private int pageStart;
   private int alloc;
-  private int flushed;
+  private int written;
+
+  // Syncs and closes finished segments off the writing thread; created on first use.
+  private ExecutorService syncer;
+  // The first failure of a background sync; set by the syncer thread (which must not take
+  // this writer's lock: close() holds it while waiting for the syncer).
+  private final AtomicReference<IOException> syncFailure = new AtomicReference<>();
 
   private SegmentFile file;
   private int segmentIndex;
@@ -164,8 +192,9 @@ public final class WalWriter implements Closeable {
     ensureOpen();
     try {
       for (int i = 0; i < records.size(); i++) {
-        logOne(records.get(i), i == records.size() - 1);
+        logOne(records.get(i));
       }
+      writePending();
       if (options.syncPolicy() == SyncPolicy.EVERY_BATCH && !records.isEmpty()) {
         file.sync();
       }
@@ -188,15 +217,19 @@ public final class WalWriter implements Closeable {
     if (failure != null) {
       throw new IOException(dir + ": an earlier write failed; reopen the log", failure);
     }
+    IOException background = syncFailure.get();
+    if (background != null) {
+      throw new IOException(dir + ": an earlier segment could not be synced; reopen the log", background);
+    }
   }
 
   private boolean pageFull() {
     return PAGE_SIZE - alloc < FRAGMENT_HEADER_SIZE;
   }
 
-  private void logOne(byte[] rec, boolean last) throws IOException {
+  private void logOne(byte[] rec) throws IOException {
     if (pageFull()) {
-      flushPage(true);
+      completePage();
     }
     byte[] enc = rec;
     int encLen = rec.length;
@@ -213,46 +246,52 @@ public final class WalWriter implements Closeable {
     long left = (PAGE_SIZE - alloc) - FRAGMENT_HEADER_SIZE;
     left += (long) (PAGE_SIZE - FRAGMENT_HEADER_SIZE) * (pagesPerSegment - donePages - 1);
     if (encLen > left) {
-      nextSegmentLocked();
+      nextSegmentLocked(options.syncPolicy() == SyncPolicy.ON_SEGMENT_END);
     }
+    final ByteBuffer b = buf;
     int off = 0;
     for (int i = 0; i == 0 || off < encLen; i++) {
       int l = Math.min(encLen - off, (PAGE_SIZE - alloc) - FRAGMENT_HEADER_SIZE);
       boolean end = off + l == encLen;
       int type = i == 0 ? (end ? FULL : FIRST) : (end ? LAST : MIDDLE);
-      page[alloc] = (byte) (type | c.flag());
-      BigEndian.putShort(page, alloc + 1, l);
+      int at = pageStart + alloc;
       crc.reset();
       crc.update(enc, off, l);
-      BigEndian.putInt(page, alloc + 3, (int) crc.getValue());
-      System.arraycopy(enc, off, page, alloc + FRAGMENT_HEADER_SIZE, l);
+      b.put(at, (byte) (type | c.flag()));
+      b.putShort(at + 1, (short) l);
+      b.putInt(at + 3, (int) crc.getValue());
+      b.put(at + FRAGMENT_HEADER_SIZE, enc, off, l);
       alloc += l + FRAGMENT_HEADER_SIZE;
       if (pageFull()) {
-        flushPage(true);
+        completePage();
       }
       off += l;
-    }
-    if (last && alloc > 0) {
-      flushPage(false);
     }
   }
 
   /**
-   * Writes the unwritten part of the page; with {@code forceClear}, or when the page is full,
-   * zero-pads it to the end and starts a new page.
+   * Zero-pads the active page to its end and starts the next one (Go's {@code
+   * flushPage(clear=true)}); writes the buffer when it is full.
    */
-  private void flushPage(boolean forceClear) throws IOException {
-    boolean clear = forceClear || pageFull();
-    if (clear) {
-      alloc = PAGE_SIZE;
+  private void completePage() throws IOException {
+    int at = pageStart + alloc;
+    buf.put(at, ZEROS, 0, PAGE_SIZE - alloc);
+    pageStart += PAGE_SIZE;
+    alloc = 0;
+    donePages++;
+    if (pageStart == buf.capacity()) {
+      writePending();
+      pageStart = 0;
+      written = 0;
     }
-    file.write(page, flushed, alloc - flushed);
-    flushed = alloc;
-    if (clear) {
-      Arrays.fill(page, (byte) 0);
-      alloc = 0;
-      flushed = 0;
-      donePages++;
+  }
+
+  /** Writes every assembled byte not yet written, the partial active page included. */
+  private void writePending() throws IOException {
+    int end = pageStart + alloc;
+    if (written < end) {
+      file.write(buf.slice(written, end - written));
+      written = end;
     }
   }
 
@@ -262,28 +301,109 @@ public final class WalWriter implements Closeable {
    */
   public synchronized int nextSegment() throws IOException {
     ensureOpen();
-    return nextSegmentLocked();
+    try {
+      return nextSegmentLocked(false);
+    } catch (IOException e) {
+      failure = e;
+      throw e;
+    }
   }
 
-  private int nextSegmentLocked() throws IOException {
+  private int nextSegmentLocked(boolean async) throws IOException {
     if (alloc > 0) {
-      flushPage(true);
+      completePage();
     }
+    writePending();
     SegmentFile prev = file;
+    int prevIndex = segmentIndex;
     int next = segmentIndex + 1;
     setSegment(next, files.openAppend(Segments.path(dir, next), true));
-    try {
-      prev.sync();
-    } finally {
-      prev.close();
+    if (async) {
+      syncer().execute(() -> syncAndClose(prev, prevIndex));
+    } else {
+      try {
+        prev.sync();
+      } finally {
+        prev.close();
+      }
     }
     return next;
   }
 
-  /** Forces the active segment's written bytes to stable storage. */
+  private ExecutorService syncer() {
+    if (syncer == null) {
+      String name = "promtsdb-wal-sync " + dir;
+      syncer =
+          Executors.newSingleThreadExecutor(
+              r -> {
+                Thread t = new Thread(r, name);
+                t.setDaemon(true);
+                return t;
+              });
+    }
+    return syncer;
+  }
+
+  /** Runs on the syncer thread: a failure fails the writer's next call. */
+  private void syncAndClose(SegmentFile prev, int index) {
+    IOException err = null;
+    try {
+      prev.sync();
+    } catch (IOException e) {
+      err = e;
+    }
+    try {
+      prev.close();
+    } catch (IOException e) {
+      if (err == null) {
+        err = e;
+      }
+    }
+    if (err != null) {
+      syncFailure.compareAndSet(
+          null,
+          new IOException(
+              Segments.fileName(dir.toString(), index) + ": sync of finished segment failed", err));
+    }
+  }
+
+  /** Waits until every finished segment handed to the syncer is synced and closed. */
+  private void awaitSyncs() throws IOException {
+    if (syncer == null) {
+      return;
+    }
+    ExecutorService s = syncer;
+    syncer = null;
+    s.shutdown();
+    try {
+      while (!s.awaitTermination(1, TimeUnit.MINUTES)) {
+        // Keep waiting: returning early would let close() report a log that is not durable.
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException(dir + ": interrupted while syncing finished segments");
+    }
+  }
+
+  /**
+   * Forces everything written so far to stable storage: the active segment, and finished
+   * segments whose background sync is still running (waited for).
+   */
   public synchronized void sync() throws IOException {
     ensureOpen();
     file.sync();
+    if (syncer != null) {
+      try {
+        // The syncer runs tasks in order: once this one ran, every earlier one has.
+        syncer.submit(() -> {}).get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException(dir + ": interrupted while syncing finished segments");
+      } catch (ExecutionException e) {
+        throw new AssertionError("an empty task cannot fail", e);
+      }
+    }
+    ensureOpen();
   }
 
   /** Deletes every segment numbered below {@code index} (Go's {@code Truncate}). */
@@ -309,6 +429,7 @@ public final class WalWriter implements Closeable {
       throw new IOException("corruption error does not specify position", corruption);
     }
     int bad = corruption.segment();
+    awaitSyncs();
     file.close();
     for (Segments.SegmentRef r : Segments.list(dir, files)) {
       if (r.index() > bad) {
@@ -318,9 +439,9 @@ public final class WalWriter implements Closeable {
     Path segPath = Segments.path(dir, bad);
     Path tmp = segPath.resolveSibling(segPath.getFileName() + ".repair");
     files.rename(segPath, tmp);
-    Arrays.fill(page, (byte) 0);
+    pageStart = 0;
     alloc = 0;
-    flushed = 0;
+    written = 0;
     failure = null;
     setSegment(bad, files.openAppend(segPath, true));
     try (SegmentReader r = SegmentReader.open(tmp)) {
@@ -334,11 +455,13 @@ public final class WalWriter implements Closeable {
         if (!more || r.offset() > corruption.recordOffset()) {
           break;
         }
-        logOne(r.copyRecord(), true);
+        logOne(r.copyRecord());
+        writePending();
       }
     }
     // Go pads here even when nothing was written: the repaired segment is whole pages.
-    flushPage(true);
+    completePage();
+    writePending();
     files.delete(tmp);
     file.sync();
     file.close();
@@ -356,12 +479,20 @@ public final class WalWriter implements Closeable {
     }
     closed = true;
     try {
-      if (alloc > 0 && failure == null) {
-        flushPage(true);
+      awaitSyncs();
+      if (failure == null) {
+        if (alloc > 0) {
+          completePage();
+        }
+        writePending();
       }
       file.sync();
     } finally {
       file.close();
+    }
+    IOException background = syncFailure.get();
+    if (background != null) {
+      throw background;
     }
   }
 

@@ -25,11 +25,12 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Reading and decoding a real WAL segment written by Prometheus 3.5.3 (testdata fixture
- * p3-none or p3-snappy, crash copy, segment 00000000: series, samples, exemplars and histogram records),
- * held in memory, beside the Go benchmark {@code BenchmarkReadSegment} / {@code
- * BenchmarkDecodeSegment} (promtsdbwal/walbench, 2.42's wlog.Reader and record.Decoder on
- * the same file). One operation = the whole segment; MB/s = file size / time, records/s =
- * records per segment / time (994 records in p3-none, 993 in p3-snappy).
+ * p3-none, p3-snappy or p3-zstd, crash copy, segment 00000000: series, samples, exemplars and
+ * histogram records), held in memory, beside the Go benchmark {@code BenchmarkReadSegment} /
+ * {@code BenchmarkDecodeSegment} (benchmarks/go/wal: 2.42's wlog.Reader and record.Decoder on
+ * the same file, zstd decompressed as Prometheus 3.x does). One operation = the whole
+ * segment; MB/s = file size / time, records/s = records per segment / time (994 records in
+ * each).
  *
  * <p>The fixture is found through {@code -Dpromtsdb.testdata} or by walking up from the
  * working directory to {@code testdata/}.
@@ -41,7 +42,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class WalReadBenchmark {
-  @Param({"p3-none", "p3-snappy"})
+  @Param({"p3-none", "p3-snappy", "p3-zstd"})
   public String fixture;
 
   private byte[] segment;
