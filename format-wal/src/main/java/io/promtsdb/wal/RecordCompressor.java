@@ -1,24 +1,23 @@
 package io.promtsdb.wal;
 
-import io.airlift.compress.snappy.SnappyCompressor;
 import io.airlift.compress.zstd.ZstdCompressor;
 
 /**
  * Compresses whole records for a writer, reusing one output buffer. Not thread-safe.
  *
- * <p>The compressed bytes are valid snappy block / zstd frame data that Prometheus reads,
- * but they are aircompressor's, not Go's: compressed WAL segments are not expected to be
- * byte-identical to Prometheus' (uncompressed ones are).
+ * <p>Snappy output is Go's byte for byte ({@link Snappy}), so snappy segments are identical
+ * to Prometheus'. Zstd frames are aircompressor's: valid zstd that Prometheus reads, but not
+ * the bytes of Go's klauspost encoder.
  */
 final class RecordCompressor {
   private final Compression compression;
-  private final SnappyCompressor snappy;
+  private final Snappy snappy;
   private final ZstdCompressor zstd;
   private byte[] out = new byte[0];
 
   RecordCompressor(Compression compression) {
     this.compression = compression;
-    this.snappy = compression == Compression.SNAPPY ? new SnappyCompressor() : null;
+    this.snappy = compression == Compression.SNAPPY ? new Snappy() : null;
     this.zstd = compression == Compression.ZSTD ? new ZstdCompressor() : null;
   }
 
@@ -29,18 +28,23 @@ final class RecordCompressor {
 
   /**
    * Compresses {@code rec[off, off+len)} into {@link #buffer()} and returns the compressed
-   * length. Empty input is never compressed (Go returns it as is).
+   * length, or {@link Integer#MAX_VALUE} if the record is too large to compress. Empty input
+   * is never compressed (Go returns it as is).
    */
   int compress(byte[] rec, int off, int len) {
-    int max =
+    long max =
         compression == Compression.SNAPPY
-            ? snappy.maxCompressedLength(len)
+            ? Snappy.maxEncodedLength(len)
             : zstd.maxCompressedLength(len);
+    if (max < 0 || max > Integer.MAX_VALUE - 8) {
+      // Too large to compress (Go: MaxEncodedLen < 0): the caller stores it raw.
+      return Integer.MAX_VALUE;
+    }
     if (out.length < max) {
-      out = new byte[Math.max(max, out.length * 2)];
+      out = new byte[(int) Math.min(Integer.MAX_VALUE - 8, Math.max(max, out.length * 2L))];
     }
     return compression == Compression.SNAPPY
-        ? snappy.compress(rec, off, len, out, 0, out.length)
+        ? snappy.encode(rec, off, len, out, 0)
         : zstd.compress(rec, off, len, out, 0, out.length);
   }
 }

@@ -1,6 +1,5 @@
 package io.promtsdb.wal;
 
-import io.airlift.compress.snappy.SnappyDecompressor;
 import io.airlift.compress.zstd.ZstdDecompressor;
 
 /**
@@ -13,8 +12,7 @@ final class RecordDecompressor {
   /** Largest decompressed record accepted. */
   static final int MAX_RECORD_SIZE = 1 << 30;
 
-  private final SnappyDecompressor snappy = new SnappyDecompressor();
-  private final ZstdDecompressor zstd = new ZstdDecompressor();
+  private ZstdDecompressor zstd;
   private byte[] out = new byte[4096];
 
   byte[] buffer() {
@@ -25,18 +23,25 @@ final class RecordDecompressor {
   int decompress(Compression c, byte[] in, int off, int len) throws DecompressionException {
     try {
       if (c == Compression.SNAPPY) {
-        long claimed = snappyLength(in, off, len);
+        long claimed;
+        try {
+          claimed = Snappy.decodedLength(in, off, len);
+        } catch (Snappy.CorruptSnappyException e) {
+          throw new DecompressionException(e.getMessage());
+        }
         if (claimed > (long) len * 22 + 16 || claimed > MAX_RECORD_SIZE) {
           throw new DecompressionException(
               "snappy block claims " + claimed + " bytes from " + len + " compressed bytes");
         }
-        ensure((int) claimed);
-        int n = snappy.decompress(in, off, len, out, 0, out.length);
-        if (n != claimed) {
-          throw new DecompressionException(
-              "snappy block decoded to " + n + " bytes, header says " + claimed);
+        ensure((int) claimed + Snappy.DECODE_SLACK);
+        try {
+          return Snappy.decode(in, off, len, out);
+        } catch (Snappy.CorruptSnappyException e) {
+          throw new DecompressionException(e.getMessage());
         }
-        return n;
+      }
+      if (zstd == null) {
+        zstd = new ZstdDecompressor();
       }
       long size = ZstdDecompressor.getDecompressedSize(in, off, len);
       if (size > MAX_RECORD_SIZE) {
@@ -70,19 +75,6 @@ final class RecordDecompressor {
     if (out.length < n) {
       out = new byte[Math.max(n, Math.min(MAX_RECORD_SIZE, out.length * 2))];
     }
-  }
-
-  /** The uvarint uncompressed length at the start of a snappy block. */
-  private static long snappyLength(byte[] in, int off, int len) throws DecompressionException {
-    long x = 0;
-    for (int i = 0, shift = 0; i < 5 && i < len; i++, shift += 7) {
-      int b = in[off + i] & 0xFF;
-      x |= (long) (b & 0x7F) << shift;
-      if (b < 0x80) {
-        return x;
-      }
-    }
-    throw new DecompressionException("snappy block has no valid length header");
   }
 
   /** Why a compressed record could not be decoded. */

@@ -91,8 +91,10 @@ class FixtureTest {
   }
 
   /**
-   * Uncompressed segments (the p3-none WAL, every WBL, the p3-none snapshot) rebuilt from
-   * their records with our writer are identical files. Go writes each Log() batch's partial
+   * Uncompressed and snappy segments (the p3-none, p3-snappy and p2-snappy WALs, checkpoints
+   * and snapshots, every WBL) rebuilt from their records with our writer are identical files:
+   * our snappy encoder is Go's, byte for byte. Zstd segments are not (aircompressor's frames
+   * are not klauspost's). Go writes each Log() batch's partial
    * page and zero-pads the last page when a segment is finished or the log closed; batching
    * never changes the bytes, only where a file may end. So: one record per batch, then close
    * (finished segments) or stop without closing (the last segment of a crash copy, which
@@ -100,18 +102,17 @@ class FixtureTest {
    */
   @ParameterizedTest
   @MethodSource("segments")
-  void uncompressedSegmentsRewriteToIdenticalFiles(Segment seg, @TempDir Path tmp) throws IOException {
+  void uncompressedAndSnappySegmentsRewriteToIdenticalFiles(Segment seg, @TempDir Path tmp) throws IOException {
     List<byte[]> records = new ArrayList<>();
-    boolean allRaw = true;
+    boolean zstd = false;
     try (SegmentReader r = SegmentReader.open(seg.path())) {
       while (r.next()) {
         records.add(r.copyRecord());
-        allRaw &= r.recordCompression() == Compression.NONE;
+        zstd |= r.recordCompression() == Compression.ZSTD;
       }
     }
-    org.junit.jupiter.api.Assumptions.assumeTrue(
-        allRaw && seg.fixture().equals("p3-none") || seg.kind() == Kind.WBL,
-        "compressed segments are not byte-reproducible (Go's snappy/zstd output differs)");
+    org.junit.jupiter.api.Assumptions.assumeFalse(
+        zstd, "zstd segments are not byte-reproducible (klauspost's frames differ)");
     byte[] golden = Files.readAllBytes(seg.path());
     int index = Segments.parseIndex(seg.path().getFileName().toString());
     // WBLs of compressed fixtures hold only records compression does not shrink.
