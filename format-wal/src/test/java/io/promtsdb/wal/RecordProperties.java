@@ -129,7 +129,9 @@ class RecordProperties {
       }
       try {
         WalRecord r = RecordCodec.decode(ByteSource.of(rec));
-        assertThat(RecordCodec.encode(r)).hasSizeLessThanOrEqualTo(rec.length + 16);
+        // Label strings that are not UTF-8 decode with U+FFFD (3 bytes) per bad byte, so a
+        // re-encoding may be up to 3 times longer (seed 2655964532646591361 found it).
+        assertThat(RecordCodec.encode(r)).hasSizeLessThanOrEqualTo(3 * rec.length + 16);
       } catch (CorruptFormatException expected) {
         // fine
       }
