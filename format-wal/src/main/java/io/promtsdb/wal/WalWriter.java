@@ -391,7 +391,6 @@ public final class WalWriter implements Closeable {
    */
   public synchronized void sync() throws IOException {
     ensureOpen();
-    file.sync();
     if (syncer != null) {
       try {
         // The syncer runs tasks in order: once this one ran, every earlier one has.
@@ -402,8 +401,9 @@ public final class WalWriter implements Closeable {
       } catch (ExecutionException e) {
         throw new AssertionError("an empty task cannot fail", e);
       }
+      ensureOpen();
     }
-    ensureOpen();
+    file.sync();
   }
 
   /** Deletes every segment numbered below {@code index} (Go's {@code Truncate}). */
