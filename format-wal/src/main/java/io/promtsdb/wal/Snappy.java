@@ -273,114 +273,109 @@ final class Snappy {
       throw new IllegalArgumentException("output buffer too small");
     }
     final int dLen = (int) claimed;
-    int s = off + headerLength(src, off);
     final int sEnd = off + len;
+    // Wild copies of 16 bytes: output writes stay below dLen + 16 < dst.length because
+    // every element is checked to end within dLen; input reads need 16 bytes of the array.
+    final int srcFast = src.length - 16;
+    int s = off + headerLength(src, off);
     int d = 0;
     while (s < sEnd) {
       int tag = src[s] & 0xFF;
-      switch (tag & 0x03) {
-        case TAG_LITERAL -> {
-          int x = tag >>> 2;
-          int length;
-          if (x < 60) {
-            s++;
-            length = x + 1;
-            // Short literal with room on both sides: copy 16 bytes, keep length of them.
-            if (length <= 16 && sEnd - s >= 16 && dLen - d >= length && dst.length - d >= 16) {
-              LONG.set(dst, d, (long) LONG.get(src, s));
-              LONG.set(dst, d + 8, (long) LONG.get(src, s + 8));
-              s += length;
-              d += length;
-              continue;
+      int kind = tag & 0x03;
+      if (kind == TAG_LITERAL) {
+        int x = tag >>> 2;
+        int length;
+        if (x < 60) {
+          s++;
+          length = x + 1;
+          if (length <= 16 && s <= srcFast) {
+            if (length > dLen - d || length > sEnd - s) {
+              throw corrupt("literal of " + length + " bytes runs past the "
+                  + (length > dLen - d ? "output" : "input"), s, off);
             }
-          } else {
-            int extra = x - 59;
-            if (sEnd - s <= extra) {
-              throw corrupt("literal length runs past the input", s, off);
-            }
-            long l = 0;
-            for (int i = 0; i < extra; i++) {
-              l |= (long) (src[s + 1 + i] & 0xFF) << (8 * i);
-            }
-            s += 1 + extra;
-            if (l + 1 > Integer.MAX_VALUE) {
-              throw corrupt("literal length " + (l + 1) + " too large", s, off);
-            }
-            length = (int) (l + 1);
+            LONG.set(dst, d, (long) LONG.get(src, s));
+            LONG.set(dst, d + 8, (long) LONG.get(src, s + 8));
+            s += length;
+            d += length;
+            continue;
           }
-          if (length > dLen - d || length > sEnd - s) {
-            throw corrupt("literal of " + length + " bytes runs past the "
-                + (length > dLen - d ? "output" : "input"), s, off);
+        } else {
+          int extra = x - 59;
+          if (sEnd - s <= extra) {
+            throw corrupt("literal length runs past the input", s, off);
           }
-          System.arraycopy(src, s, dst, d, length);
-          d += length;
-          s += length;
-          continue;
+          long l = 0;
+          for (int i = 0; i < extra; i++) {
+            l |= (long) (src[s + 1 + i] & 0xFF) << (8 * i);
+          }
+          s += 1 + extra;
+          if (l + 1 > Integer.MAX_VALUE) {
+            throw corrupt("literal length " + (l + 1) + " too large", s, off);
+          }
+          length = (int) (l + 1);
         }
-        case TAG_COPY1 -> {
-          if (sEnd - s < 2) {
-            throw corrupt("truncated copy", s, off);
-          }
-          int length = 4 + ((tag >>> 2) & 0x7);
-          int offset = (tag & 0xE0) << 3 | (src[s + 1] & 0xFF);
-          s += 2;
-          d = copy(dst, d, dLen, offset, length, s, off);
+        if (length > dLen - d || length > sEnd - s) {
+          throw corrupt("literal of " + length + " bytes runs past the "
+              + (length > dLen - d ? "output" : "input"), s, off);
         }
-        case TAG_COPY2 -> {
-          if (sEnd - s < 3) {
-            throw corrupt("truncated copy", s, off);
-          }
-          int length = 1 + (tag >>> 2);
-          int offset = (src[s + 1] & 0xFF) | (src[s + 2] & 0xFF) << 8;
-          s += 3;
-          d = copy(dst, d, dLen, offset, length, s, off);
+        System.arraycopy(src, s, dst, d, length);
+        d += length;
+        s += length;
+        continue;
+      }
+      int length;
+      int offset;
+      if (kind == TAG_COPY1) {
+        if (sEnd - s < 2) {
+          throw corrupt("truncated copy", s, off);
         }
-        default -> {
-          if (sEnd - s < 5) {
-            throw corrupt("truncated copy", s, off);
-          }
-          int length = 1 + (tag >>> 2);
-          long offset = (int) INT.get(src, s + 1) & 0xFFFFFFFFL;
-          s += 5;
-          if (offset > Integer.MAX_VALUE) {
-            throw corrupt("copy offset " + offset + " before the start of the output", s, off);
-          }
-          d = copy(dst, d, dLen, (int) offset, length, s, off);
+        length = 4 + ((tag >>> 2) & 0x7);
+        offset = (tag & 0xE0) << 3 | (src[s + 1] & 0xFF);
+        s += 2;
+      } else if (kind == TAG_COPY2) {
+        if (sEnd - s < 3) {
+          throw corrupt("truncated copy", s, off);
+        }
+        length = 1 + (tag >>> 2);
+        offset = (src[s + 1] & 0xFF) | (src[s + 2] & 0xFF) << 8;
+        s += 3;
+      } else {
+        if (sEnd - s < 5) {
+          throw corrupt("truncated copy", s, off);
+        }
+        length = 1 + (tag >>> 2);
+        long o = (int) INT.get(src, s + 1) & 0xFFFFFFFFL;
+        s += 5;
+        offset = (int) Math.min(o, Integer.MAX_VALUE);
+      }
+      if (offset <= 0 || d < offset) {
+        throw corrupt("copy offset " + offset + " at output byte " + d, s, off);
+      }
+      if (length > dLen - d) {
+        throw corrupt("copy of " + length + " bytes runs past the output", s, off);
+      }
+      int from = d - offset;
+      if (offset >= 8) {
+        // 8-byte steps never read bytes this copy has not written yet; the last step may
+        // write up to 15 bytes past the copy, into bytes later elements overwrite or the
+        // slack.
+        LONG.set(dst, d, (long) LONG.get(dst, from));
+        LONG.set(dst, d + 8, (long) LONG.get(dst, from + 8));
+        for (int i = 16; i < length; i += 8) {
+          LONG.set(dst, d + i, (long) LONG.get(dst, from + i));
+        }
+      } else {
+        for (int i = 0; i < length; i++) {
+          dst[d + i] = dst[from + i];
         }
       }
+      d += length;
     }
     if (d != dLen) {
       throw new CorruptSnappyException(
           "snappy: corrupt input: decoded " + d + " bytes, header says " + dLen);
     }
     return dLen;
-  }
-
-  private static int copy(byte[] dst, int d, int dLen, int offset, int length, int s, int off)
-      throws CorruptSnappyException {
-    if (offset <= 0 || d < offset) {
-      throw corrupt("copy offset " + offset + " at output byte " + d, s, off);
-    }
-    if (length > dLen - d) {
-      throw corrupt("copy of " + length + " bytes runs past the output", s, off);
-    }
-    int from = d - offset;
-    if (offset >= 8) {
-      // 8-byte steps never read bytes this copy has not written yet; the last step may
-      // write past the copy (into the slack or bytes the next element overwrites).
-      if (dst.length - d >= length + 8) {
-        int i = 0;
-        do {
-          LONG.set(dst, d + i, (long) LONG.get(dst, from + i));
-          i += 8;
-        } while (i < length);
-        return d + length;
-      }
-    }
-    for (int i = 0; i < length; i++) {
-      dst[d + i] = dst[from + i];
-    }
-    return d + length;
   }
 
   private static CorruptSnappyException corrupt(String what, int s, int off) {
