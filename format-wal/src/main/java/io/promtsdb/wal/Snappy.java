@@ -160,7 +160,9 @@ final class Snappy {
 
   /** The first {@code j >= j0} (up to {@code end}) where {@code src[i] != src[j]}, i - j fixed. */
   private static int extendMatch(byte[] src, int i, int j, int end) {
-    while (j + 8 <= end) {
+    // Short matches (the common case) in 8-byte steps; a long one is handed to
+    // Arrays.mismatch, which compares a vector at a time.
+    for (int k = 0; k < 2 && j + 8 <= end; k++) {
       long diff = load64(src, i) ^ load64(src, j);
       if (diff != 0) {
         return j + (Long.numberOfTrailingZeros(diff) >>> 3);
@@ -168,11 +170,8 @@ final class Snappy {
       i += 8;
       j += 8;
     }
-    while (j < end && src[i] == src[j]) {
-      i++;
-      j++;
-    }
-    return j;
+    int m = java.util.Arrays.mismatch(src, i, i + (end - j), src, j, end);
+    return m < 0 ? end : j + m;
   }
 
   private static int emitLiteral(byte[] dst, int d, byte[] src, int p, int len) {
