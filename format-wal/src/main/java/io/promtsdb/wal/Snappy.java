@@ -191,12 +191,15 @@ final class Snappy {
   }
 
   private static int emitCopy(byte[] dst, int d, int offset, int length) {
-    while (length >= 68) {
-      dst[d] = (byte) (63 << 2 | TAG_COPY2);
-      dst[d + 1] = (byte) offset;
-      dst[d + 2] = (byte) (offset >>> 8);
-      d += 3;
-      length -= 64;
+    if (length >= 68) {
+      // 64-byte copies as one 4-byte store each: the fourth byte is overwritten by the
+      // element that always follows (at least the remainder of this copy).
+      int tag = (63 << 2 | TAG_COPY2) | (offset & 0xFFFF) << 8;
+      do {
+        INT.set(dst, d, tag);
+        d += 3;
+        length -= 64;
+      } while (length >= 68);
     }
     if (length > 64) {
       dst[d] = (byte) (59 << 2 | TAG_COPY2);
