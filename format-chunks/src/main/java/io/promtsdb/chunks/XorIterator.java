@@ -1,0 +1,217 @@
+package io.promtsdb.chunks;
+
+import io.promtsdb.core.BigEndian;
+import io.promtsdb.core.CorruptFormatException;
+import io.promtsdb.core.Sample;
+
+/**
+ * Decodes an XOR chunk (encoding 1); see {@link XorAppender} for the layout.
+ *
+ * <p>The loop for samples 2 and later works on one 64-bit peek of the stream: a sample whose
+ * timestamp delta did not change and whose value is unchanged or fits the current XOR window
+ * (the common case for regular scrapes) costs one load, a few shifts and no call. The decoder
+ * starts with a 0/0 leading/trailing window, so a "reuse window" record before any window was
+ * set carries 64 bits, as in Go. Trailing bytes after the last sample (Prometheus 2.x wrote a
+ * spare zero byte) are ignored.
+ */
+public final class XorIterator implements FloatIterator {
+  private final BitReader br = new BitReader();
+  private int numTotal;
+  private int numRead;
+  private long t;
+  private long tDelta;
+  private long vBits;
+  private int leading;
+  private int trailing;
+  private long chunkStartBit;
+
+  public XorIterator() {}
+
+  /** Starts over on {@code chunk}, which must be an XOR chunk. */
+  public void reset(Chunk chunk) {
+    if (chunk.encoding() != ChunkEncoding.XOR) {
+      throw new IllegalArgumentException("not an XOR chunk: " + chunk.encoding());
+    }
+    byte[] a = chunk.array();
+    int off = chunk.offset();
+    br.reset(a, off, off + XorAppender.HEADER_BYTES, off + chunk.length(), chunk.resource(), chunk.origin());
+    chunkStartBit = (long) off << 3;
+    numTotal = BigEndian.getUnsignedShort(a, off);
+    numRead = 0;
+    t = 0;
+    tDelta = 0;
+    vBits = 0;
+    leading = 0;
+    trailing = 0;
+  }
+
+  @Override
+  public ChunkEncoding encoding() {
+    return ChunkEncoding.XOR;
+  }
+
+  @Override
+  public ValueType next() throws CorruptFormatException {
+    int n = numRead;
+    if (n >= numTotal) {
+      return ValueType.NONE;
+    }
+    BitReader r = br;
+    long start = r.pos;
+    if (n >= 2) {
+      long w = r.peek();
+      if (w >= 0) {
+        // dod == 0.
+        t += tDelta;
+        if ((w << 1) >= 0) {
+          r.pos = start + 2;
+        } else if ((w << 2) >= 0 && 64 - leading - trailing <= BitReader.PEEK_BITS - 3) {
+          // Value XOR fits the current window: '0' '10' bits.
+          int m = 64 - leading - trailing;
+          vBits ^= ((w << 3) >>> (64 - m)) << trailing;
+          r.pos = start + 3 + m;
+        } else {
+          r.pos = start + 1;
+          readValue(r);
+        }
+      } else {
+        readDod(r, w, start);
+        readValue(r);
+      }
+    } else if (n == 0) {
+      t = r.readVarint("first timestamp");
+      vBits = r.readBits(64);
+    } else {
+      tDelta = r.readUvarint("first timestamp delta");
+      t += tDelta;
+      readValue(r);
+    }
+    if (r.pos > r.end) {
+      numRead = numTotal;
+      throw r.overrunError(start, n, numTotal);
+    }
+    numRead = n + 1;
+    return ValueType.FLOAT;
+  }
+
+  /** The timestamp delta-of-delta after a '1' bit: '10' 14 bits, '110' 17, '1110' 20, '1111' 64. */
+  private void readDod(BitReader r, long w, long start) {
+    int ones = Long.numberOfLeadingZeros(~w);
+    long dod;
+    if (ones == 1) {
+      dod = (w << 2) >>> 50;
+      if (dod > (1L << 13)) {
+        dod -= 1L << 14;
+      }
+      r.pos = start + 16;
+    } else if (ones == 2) {
+      dod = (w << 3) >>> 47;
+      if (dod > (1L << 16)) {
+        dod -= 1L << 17;
+      }
+      r.pos = start + 20;
+    } else if (ones == 3) {
+      dod = (w << 4) >>> 44;
+      if (dod > (1L << 19)) {
+        dod -= 1L << 20;
+      }
+      r.pos = start + 24;
+    } else {
+      r.pos = start + 4;
+      dod = r.readBits(64);
+    }
+    tDelta += dod;
+    t += tDelta;
+  }
+
+  /** One {@code <varbit_xor>} value against the previous one. */
+  private void readValue(BitReader r) throws CorruptFormatException {
+    long w = r.peek();
+    if (w >= 0) {
+      r.pos++;
+      return;
+    }
+    int m;
+    if ((w << 1) >= 0) {
+      m = 64 - leading - trailing;
+      if (m <= BitReader.PEEK_BITS - 2) {
+        vBits ^= ((w << 2) >>> (64 - m)) << trailing;
+        r.pos += 2 + m;
+        return;
+      }
+      r.pos += 2;
+    } else {
+      int lead = (int) ((w << 2) >>> 59);
+      m = (int) ((w << 7) >>> 58);
+      if (m == 0) {
+        m = 64;
+      }
+      if (lead + m > 64) {
+        throw r.corruptAt(r.pos, "XOR window of " + lead + " leading zeros and " + m
+            + " significant bits exceeds 64 bits");
+      }
+      leading = lead;
+      trailing = 64 - lead - m;
+      if (m <= BitReader.PEEK_BITS - 13) {
+        vBits ^= ((w << 13) >>> (64 - m)) << trailing;
+        r.pos += 13 + m;
+        return;
+      }
+      r.pos += 13;
+    }
+    vBits ^= r.readBits(m) << trailing;
+  }
+
+  @Override
+  public ValueType seek(long ts) throws CorruptFormatException {
+    while (ts > t || numRead == 0) {
+      if (next() == ValueType.NONE) {
+        return ValueType.NONE;
+      }
+    }
+    return ValueType.FLOAT;
+  }
+
+  @Override
+  public long atT() {
+    return t;
+  }
+
+  @Override
+  public long atST() {
+    return 0;
+  }
+
+  @Override
+  public double atValue() {
+    return Double.longBitsToDouble(vBits);
+  }
+
+  @Override
+  public long atValueBits() {
+    return vBits;
+  }
+
+  @Override
+  public Sample at() {
+    return new Sample.FloatSample(t, 0, Double.longBitsToDouble(vBits));
+  }
+
+  @Override
+  public int samplesRead() {
+    return numRead;
+  }
+
+  long tDelta() {
+    return tDelta;
+  }
+
+  int window() {
+    return (leading << 8) | trailing;
+  }
+
+  /** Bit position in the chunk (0 = first bit of byte 0). */
+  long bitPosition() {
+    return br.pos - chunkStartBit;
+  }
+}
