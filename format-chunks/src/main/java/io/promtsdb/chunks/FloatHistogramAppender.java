@@ -261,6 +261,29 @@ public final class FloatHistogramAppender {
   }
 
   /**
+   * Writes a sample without any appendability check (Go's internal
+   * {@code appendFloatHistogram}): the first sample sets the layout, later samples are encoded
+   * against it whatever their counts do. This is what re-encoding a decoded chunk needs, since
+   * Prometheus 2.x wrote float histogram chunks without checks. The header is not touched.
+   *
+   * @throws IllegalArgumentException if {@code h}'s buckets do not match its spans, or (after
+   *     the first sample) do not number as the chunk layout's
+   * @throws IllegalStateException if the chunk is full
+   */
+  public void appendUnchecked(long st, long t, FloatHistogram h) {
+    if (num == maxSamples()) {
+      throw new IllegalStateException(encoding + " chunk capacity of " + maxSamples() + " samples exceeded");
+    }
+    checkShape(h);
+    if (num > 0 && !h.isStale()
+        && (h.positiveBucketCount() != pBuckets.length || h.negativeBucketCount() != nBuckets.length)) {
+      throw new IllegalArgumentException("sample at " + t + " has " + h.positiveBucketCount() + "+"
+          + h.negativeBucketCount() + " buckets, the chunk layout " + pBuckets.length + "+" + nBuckets.length);
+    }
+    appendSample(st, t, h, null, null, null, null);
+  }
+
+  /**
    * Appends a sample that must fit the chunk as is ({@code appendOnly}).
    *
    * @throws IllegalArgumentException if the sample needs a recode or a new chunk

@@ -285,6 +285,29 @@ public final class HistogramAppender {
   }
 
   /**
+   * Writes a sample without any appendability check (Go's internal
+   * {@code appendHistogram}): the first sample sets the layout, later samples are encoded
+   * against it whatever their counts do. This is what re-encoding a decoded chunk needs, since
+   * Prometheus 2.x wrote float histogram chunks without checks. The header is not touched.
+   *
+   * @throws IllegalArgumentException if {@code h}'s buckets do not match its spans, or (after
+   *     the first sample) do not number as the chunk layout's
+   * @throws IllegalStateException if the chunk is full
+   */
+  public void appendUnchecked(long st, long t, Histogram h) {
+    if (num == maxSamples()) {
+      throw new IllegalStateException(encoding + " chunk capacity of " + maxSamples() + " samples exceeded");
+    }
+    checkShape(h);
+    if (num > 0 && !h.isStale()
+        && (h.positiveBucketCount() != pBuckets.length || h.negativeBucketCount() != nBuckets.length)) {
+      throw new IllegalArgumentException("sample at " + t + " has " + h.positiveBucketCount() + "+"
+          + h.negativeBucketCount() + " buckets, the chunk layout " + pBuckets.length + "+" + nBuckets.length);
+    }
+    appendSample(st, t, h, null, null, null, null);
+  }
+
+  /**
    * Appends a sample that must fit the chunk as is (Go's {@code AppendHistogram} with
    * {@code appendOnly}, failing on rejection). Convenient for writing chunks whose samples are
    * known to share a layout, such as re-encoding a decoded chunk.
