@@ -140,7 +140,7 @@ class FixtureChunksTest {
     CounterResetHeader header = c.encoding().valueType() == ValueType.FLOAT
         ? CounterResetHeader.UNKNOWN : c.counterResetHeader();
     Chunk raw = ChunkEncoder.encode(c.encoding(), samples, header, flavor);
-    assertThat(Hex.encode(raw)).as("%s", c).isEqualTo(Hex.encode(c));
+    assertThat(raw.copyBytes()).as("re-encoded %s", c).isEqualTo(c.copyBytes());
     if (c.encoding() == ChunkEncoding.HISTOGRAM) {
       HistogramAppender a = HistogramAppender.create(c.encoding(), flavor);
       a.setCounterResetHeader(header);
@@ -150,7 +150,7 @@ class FixtureChunksTest {
             a.appendHistogram(null, h.startTimestamp(), h.timestamp(), h.histogram(), false);
         assertThat(res.outcome()).as("%s at %d", c, h.timestamp()).isEqualTo(AppendResult.Outcome.APPENDED);
       }
-      assertThat(Hex.encode(a.chunk())).isEqualTo(Hex.encode(c));
+      assertThat(a.chunk().copyBytes()).as("appended %s", c).isEqualTo(c.copyBytes());
     }
   }
 }
