@@ -291,7 +291,8 @@ public final class HistogramAppender {
    * Prometheus 2.x wrote float histogram chunks without checks. The header is not touched.
    *
    * @throws IllegalArgumentException if {@code h}'s buckets do not match its spans, or (after
-   *     the first sample) do not number as the chunk layout's
+   *     the first sample) do not number as the chunk layout's, or if a value follows a stale
+   *     marker (which integer histogram chunks cannot represent)
    * @throws IllegalStateException if the chunk is full
    */
   public void appendUnchecked(long st, long t, Histogram h) {
@@ -303,6 +304,11 @@ public final class HistogramAppender {
         && (h.positiveBucketCount() != pBuckets.length || h.negativeBucketCount() != nBuckets.length)) {
       throw new IllegalArgumentException("sample at " + t + " has " + h.positiveBucketCount() + "+"
           + h.negativeBucketCount() + " buckets, the chunk layout " + pBuckets.length + "+" + nBuckets.length);
+    }
+    if (num > 0 && sumBits == Values.STALE_NAN_BITS && !h.isStale()) {
+      // Go's encoder keeps the pre-stale count deltas while writing zero count dods for the
+      // stale sample, so a later value would decode with wrong counts. Prometheus never does it.
+      throw new IllegalArgumentException("sample at " + t + " follows a stale marker in the same chunk");
     }
     appendSample(st, t, h, null, null, null, null);
   }
