@@ -316,9 +316,14 @@ public final class HeadChunkReader implements Closeable {
         }
         idx = p.end;
       }
-      for (long q = idx; q < s.length(); q++) {
-        if (s.get(q) != 0) {
-          throw s.corrupt(q, "non-zero byte after the end of the head chunk data at " + idx);
+      byte[] buf = new byte[(int) Math.min(1 << 16, Math.max(0, s.length() - idx))];
+      for (long q = idx; q < s.length(); q += buf.length) {
+        int n = (int) Math.min(buf.length, s.length() - q);
+        s.copyTo(q, buf, 0, n);
+        for (int i = 0; i < n; i++) {
+          if (buf[i] != 0) {
+            throw s.corrupt(q + i, "non-zero byte after the end of the head chunk data at " + idx);
+          }
         }
       }
     }

@@ -34,7 +34,6 @@ class HistogramChunkProperties {
   }
 
   private static final double[] THRESHOLDS = {0, 1e-128, Math.scalb(1.0, -128), 0.001, 0.5, 3, -1, Double.NaN};
-  private static final double[] BOUNDS = {0.001, 0.1, 0.25, 1, 2.5, 7.77, 10, 33554.43, 1e6, Double.POSITIVE_INFINITY};
 
   static Span[] randomSpans(Random r, boolean positiveOnly) {
     int n = r.nextInt(5);
@@ -71,7 +70,8 @@ class HistogramChunkProperties {
       bounds = new double[nb];
       double b = 0;
       for (int i = 0; i < nb; i++) {
-        b += r.nextInt(3) == 0 ? r.nextDouble() * 10 : BOUNDS[r.nextInt(BOUNDS.length - 1)] * 0 + 0.001 * (1 + r.nextInt(5000));
+        // Mostly multiples of 0.001 (the compact encoding), sometimes arbitrary.
+        b += r.nextInt(3) == 0 ? r.nextDouble() * 10 : 0.001 * (1 + r.nextInt(5000));
         bounds[i] = b;
       }
     }
