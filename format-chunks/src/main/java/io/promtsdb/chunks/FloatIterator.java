@@ -8,4 +8,11 @@ public sealed interface FloatIterator extends ChunkIterator permits XorIterator,
 
   /** The current value's IEEE-754 bits, exactly as stored (NaN payloads, stale markers). */
   long atValueBits();
+
+  /**
+   * Decodes up to {@code max} further samples into {@code ts[off..]} and the values' bits into
+   * {@code valueBits[off..]}; returns how many (0 once the chunk is exhausted). Afterwards the
+   * iterator points at the last sample decoded. The fast way to decode a whole chunk.
+   */
+  int readBatch(long[] ts, long[] valueBits, int off, int max) throws io.promtsdb.core.CorruptFormatException;
 }

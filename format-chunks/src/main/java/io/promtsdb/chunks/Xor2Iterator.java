@@ -24,6 +24,8 @@ public final class Xor2Iterator implements FloatIterator {
   private long baseline;
   private int leading;
   private int trailing;
+  /** 64 - leading - trailing. */
+  private int mbits = 64;
   private long chunkStartBit;
 
   public Xor2Iterator() {}
@@ -50,6 +52,7 @@ public final class Xor2Iterator implements FloatIterator {
     baseline = 0;
     leading = 0;
     trailing = 0;
+    mbits = 64;
   }
 
   @Override
@@ -152,6 +155,85 @@ public final class Xor2Iterator implements FloatIterator {
     return ValueType.FLOAT;
   }
 
+  @Override
+  public int readBatch(long[] ts, long[] valueBits, int off, int max) throws CorruptFormatException {
+    if (max < 0 || off < 0 || off > ts.length - max || off > valueBits.length - max) {
+      throw new IndexOutOfBoundsException("batch of " + max + " at " + off);
+    }
+    BitReader r = br;
+    byte[] a = r.a;
+    int lim = r.fastLimit;
+    int total = numTotal;
+    int count = 0;
+    while (count < max) {
+      int n = numRead;
+      if (n >= total) {
+        break;
+      }
+      long pos = r.pos;
+      int idx = (int) (pos >>> 3);
+      if (n >= 2 && idx <= lim) {
+        long w = BigEndian.getLong(a, idx) << (pos & 7);
+        long td = tDelta;
+        long v = baseline;
+        int used;
+        int m = mbits;
+        if (w >= 0) {
+          // '0': same delta, same value.
+          used = 1;
+        } else if ((w << 1) >= 0) {
+          // '10' then '0' + window bits: same delta, value in the window.
+          if ((w << 2) >= 0 && 3 + m <= BitReader.PEEK_BITS - 1) {
+            v ^= ((w << 3) >>> (64 - m)) << trailing;
+            used = 3 + m;
+          } else {
+            used = -1;
+          }
+        } else if ((w << 2) >= 0) {
+          // '110' + 13-bit dod, then '0' (unchanged) or '10' + window bits.
+          td += (w << 3) >> 51;
+          long x = w << 16;
+          if (x >= 0) {
+            used = 17;
+          } else if ((x << 1) >= 0 && 18 + m <= BitReader.PEEK_BITS - 1) {
+            v ^= ((x << 2) >>> (64 - m)) << trailing;
+            used = 18 + m;
+          } else {
+            used = -1;
+          }
+        } else {
+          used = -1;
+        }
+        // Start timestamps: only an unchanged ST difference (a single 0 bit) stays on this path.
+        boolean stActive = firstSTChangeOn > 0 && n >= firstSTChangeOn;
+        if (used > 0 && (!stActive || (w << used) >= 0)) {
+          if (stActive) {
+            used++;
+            stDiff = n == firstSTChangeOn ? 0 : stDiff;
+            st = t - stDiff;
+          }
+          t += td;
+          tDelta = td;
+          vBits = v;
+          baseline = v;
+          r.pos = pos + used;
+          numRead = n + 1;
+          ts[off + count] = t;
+          valueBits[off + count] = v;
+          count++;
+          continue;
+        }
+      }
+      if (next() == ValueType.NONE) {
+        break;
+      }
+      ts[off + count] = t;
+      valueBits[off + count] = vBits;
+      count++;
+    }
+    return count;
+  }
+
   /** {@code <varbit_xor2>}: '0' unchanged, '10' reuse window, '110' new window, '111' stale. */
   private void readValue(BitReader r) throws CorruptFormatException {
     long w = r.peek();
@@ -194,6 +276,7 @@ public final class Xor2Iterator implements FloatIterator {
     }
     leading = lead;
     trailing = 64 - lead - m;
+    mbits = m;
     long bits;
     if (m <= BitReader.PEEK_BITS - 11) {
       bits = (w << 11) >>> (64 - m);

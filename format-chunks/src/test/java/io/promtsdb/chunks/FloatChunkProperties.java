@@ -160,6 +160,48 @@ class FloatChunkProperties {
     }
   }
 
+  /** Batches (of any size, mixed with single steps) decode exactly what next() does. */
+  @Property(tries = 300)
+  void batchesMatchIteration(@ForAll("series") List<Point> points, @ForAll boolean xor2,
+      @ForAll @IntRange(min = 1, max = 70) int batch) throws Exception {
+    FloatAppender a = xor2 ? Xor2Appender.create() : XorAppender.create();
+    for (Point p : points) {
+      a.append(p.st(), p.t(), Double.longBitsToDouble(p.bits()));
+    }
+    Chunk c = a.chunk();
+    FloatIterator it = c.floatIterator(null);
+    long[] ts = new long[points.size() + 5];
+    long[] vs = new long[points.size() + 5];
+    int got = 0;
+    int round = 0;
+    while (true) {
+      if (round++ % 3 == 2) {
+        if (it.next() == ValueType.NONE) {
+          break;
+        }
+        ts[got] = it.atT();
+        vs[got] = it.atValueBits();
+        got++;
+        continue;
+      }
+      int n = it.readBatch(ts, vs, got, Math.min(batch, ts.length - got));
+      if (n == 0) {
+        break;
+      }
+      got += n;
+      assertThat(it.atT()).isEqualTo(ts[got - 1]);
+      assertThat(it.atValueBits()).isEqualTo(vs[got - 1]);
+      if (xor2) {
+        assertThat(it.atST()).isEqualTo(points.get(got - 1).st());
+      }
+    }
+    assertThat(got).isEqualTo(points.size());
+    for (int i = 0; i < got; i++) {
+      assertThat(ts[i]).isEqualTo(points.get(i).t());
+      assertThat(vs[i]).isEqualTo(points.get(i).bits());
+    }
+  }
+
   static List<Sample> toSamples(List<Point> points) {
     List<Sample> out = new ArrayList<>();
     for (Point p : points) {
