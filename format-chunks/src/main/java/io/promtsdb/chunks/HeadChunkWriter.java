@@ -32,6 +32,7 @@ public final class HeadChunkWriter implements Closeable {
 
   private final Path dir;
   private final long preallocation;
+  private final long maxFileSize;
   private long seq;
   private long offset;
   private boolean cutRequested;
@@ -40,9 +41,10 @@ public final class HeadChunkWriter implements Closeable {
   private final byte[] meta = new byte[HeadChunkReader.MAX_META_SIZE];
   private final CRC32C crc = new CRC32C();
 
-  private HeadChunkWriter(Path dir, long preallocation, long seq) {
+  private HeadChunkWriter(Path dir, long preallocation, long maxFileSize, long seq) {
     this.dir = dir;
     this.preallocation = preallocation;
+    this.maxFileSize = maxFileSize;
     this.seq = seq;
   }
 
@@ -51,7 +53,13 @@ public final class HeadChunkWriter implements Closeable {
     return open(dir, DEFAULT_PREALLOCATION);
   }
 
+  /** A writer with another preallocation size (Prometheus on Windows: 128 MiB). */
   public static HeadChunkWriter open(Path dir, long preallocation) throws IOException {
+    return open(dir, preallocation, HeadChunkReader.MAX_FILE_SIZE);
+  }
+
+  /** For tests of file rotation: a smaller maximum file size. */
+  static HeadChunkWriter open(Path dir, long preallocation, long maxFileSize) throws IOException {
     Files.createDirectories(dir);
     SortedMap<Long, Path> files = new TreeMap<>();
     for (Path p : ChunkSegmentReader.sequenceFiles(dir)) {
@@ -69,7 +77,7 @@ public final class HeadChunkWriter implements Closeable {
         files.remove(files.lastKey());
       }
     }
-    return new HeadChunkWriter(dir, preallocation, files.isEmpty() ? 0 : files.lastKey());
+    return new HeadChunkWriter(dir, preallocation, maxFileSize, files.isEmpty() ? 0 : files.lastKey());
   }
 
   /**
@@ -80,7 +88,7 @@ public final class HeadChunkWriter implements Closeable {
       throws IOException {
     int len = chunk.length();
     long bytes = 8 + 16 + 1 + Varints.uvarintSize(len) + (long) len + 4;
-    if (cutRequested || offset == 0 || offset + bytes > HeadChunkReader.MAX_FILE_SIZE) {
+    if (cutRequested || offset == 0 || offset + bytes > maxFileSize) {
       cut();
     }
     long ref = ChunkDiskMapperRef.of(seq, offset);
