@@ -105,6 +105,13 @@ final class BitWriter {
     }
   }
 
+  /** Go's {@code writeBit(zero)}, {@code n} times ({@code n <= 64}). */
+  void writeZeros(int n) {
+    long p = bitPos + n;
+    ensure(p);
+    bitPos = p;
+  }
+
   /** Go's {@code writeBit(zero)}. */
   void writeZero() {
     long p = bitPos + 1;

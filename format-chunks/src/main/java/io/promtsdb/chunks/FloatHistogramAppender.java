@@ -30,6 +30,7 @@ public final class FloatHistogramAppender {
   private final BitWriter w;
   private final StEncoder stEncoder = new StEncoder();
   private int num;
+  private final AppendResult<FloatHistogramAppender> appended = AppendResult.appended(this);
 
   private int schema;
   private double zThreshold;
@@ -172,10 +173,15 @@ public final class FloatHistogramAppender {
         setCounterResetHeader(prev.appendable(h).counterReset()
             ? CounterResetHeader.COUNTER_RESET : CounterResetHeader.NOT_COUNTER_RESET);
       }
-      return AppendResult.appended(this);
+      return appended;
     }
 
     if (h.counterResetHint() != CounterResetHint.GAUGE) {
+      if (sameLayoutNoReset(h)) {
+        // What appendable() decides for most samples, without building its result.
+        appendSample(st, t, h, null, null, null, null);
+        return appended;
+      }
       FloatHistogramAppendability ap = appendable(h);
       if (!ap.ok() || ap.counterReset()) {
         if (appendOnly) {
@@ -217,7 +223,7 @@ public final class FloatHistogramAppender {
         return AppendResult.recoded(next);
       }
       appendSample(st, t, h, ps, ns, pb, nb);
-      return AppendResult.appended(this);
+      return appended;
     }
 
     GaugeAppendability g = appendableGauge(h);
@@ -257,7 +263,7 @@ public final class FloatHistogramAppender {
       return AppendResult.recoded(next);
     }
     appendSample(st, t, h, ps, ns, pb, nb);
-    return AppendResult.appended(this);
+    return appended;
   }
 
   /**
@@ -372,6 +378,24 @@ public final class FloatHistogramAppender {
       out[i] = Double.longBitsToDouble(bits[i]);
     }
     return out;
+  }
+
+  /** The common outcome of {@link #appendable} in one pass (see HistogramAppender). */
+  private boolean sameLayoutNoReset(FloatHistogram h) {
+    return num > 0
+        && counterResetHeader() != CounterResetHeader.GAUGE
+        && h.counterResetHint() != CounterResetHint.COUNTER_RESET
+        && !h.isStale()
+        && sumBits != Values.STALE_NAN_BITS
+        && !(h.count() < Double.longBitsToDouble(cntBits))
+        && h.schema() == schema
+        && h.zeroThreshold() == zThreshold
+        && (!h.usesCustomBuckets() || boundsMatch(h, customValues))
+        && !(h.zeroCount() < Double.longBitsToDouble(zCntBits))
+        && sameSpans(h, true)
+        && sameSpans(h, false)
+        && !bucketReset(h, true)
+        && !bucketReset(h, false);
   }
 
   private boolean sameSpans(FloatHistogram h, boolean positive) {

@@ -36,6 +36,7 @@ public final class HistogramAppender {
   private final BitWriter w;
   private final StEncoder stEncoder = new StEncoder();
   private int num;
+  private final AppendResult<HistogramAppender> appended = AppendResult.appended(this);
 
   private int schema;
   private double zThreshold;
@@ -197,10 +198,15 @@ public final class HistogramAppender {
       } else if (prev != null) {
         setCounterResetHeader(prev.appendable(h).counterResetHint());
       }
-      return AppendResult.appended(this);
+      return appended;
     }
 
     if (h.counterResetHint() != CounterResetHint.GAUGE) {
+      if (sameLayoutNoReset(h)) {
+        // What appendable() decides for most samples, without building its result.
+        appendSample(st, t, h, null, null, null, null);
+        return appended;
+      }
       HistogramAppendability ap = appendable(h);
       if (!ap.ok() || ap.counterResetHint() != CounterResetHeader.NOT_COUNTER_RESET) {
         if (appendOnly) {
@@ -241,7 +247,7 @@ public final class HistogramAppender {
         return AppendResult.recoded(next);
       }
       appendSample(st, t, h, ps, ns, pb, nb);
-      return AppendResult.appended(this);
+      return appended;
     }
 
     GaugeAppendability g = appendableGauge(h);
@@ -281,7 +287,7 @@ public final class HistogramAppender {
       return AppendResult.recoded(next);
     }
     appendSample(st, t, h, ps, ns, pb, nb);
-    return AppendResult.appended(this);
+    return appended;
   }
 
   /**
@@ -397,6 +403,27 @@ public final class HistogramAppender {
     }
     return new HistogramAppendability(
         p.forward(), q.forward(), p.backward(), q.backward(), true, CounterResetHeader.NOT_COUNTER_RESET);
+  }
+
+  /**
+   * The common outcome of {@link #appendable} in one pass: a non-stale counter sample with the
+   * chunk's schema, threshold, bounds and exact spans, and no count or bucket going down.
+   */
+  private boolean sameLayoutNoReset(Histogram h) {
+    return num > 0
+        && counterResetHeader() != CounterResetHeader.GAUGE
+        && h.counterResetHint() != CounterResetHint.COUNTER_RESET
+        && !h.isStale()
+        && sumBits != Values.STALE_NAN_BITS
+        && Long.compareUnsigned(h.count(), cnt) >= 0
+        && h.schema() == schema
+        && h.zeroThreshold() == zThreshold
+        && (!h.usesCustomBuckets() || boundsMatch(h, customValues))
+        && Long.compareUnsigned(h.zeroCount(), zCnt) >= 0
+        && sameSpans(h, true)
+        && sameSpans(h, false)
+        && !bucketReset(h, true)
+        && !bucketReset(h, false);
   }
 
   private boolean sameSpans(Histogram h, boolean positive) {

@@ -136,7 +136,6 @@ public final class Xor2Appender implements FloatAppender {
     this.tDelta = delta;
     this.stDiff = newStDiff;
     num = n + 1;
-    w.setShort(0, num);
   }
 
   /** The joint timestamp/value control of samples 2 and later, then the value. */
@@ -209,6 +208,7 @@ public final class Xor2Appender implements FloatAppender {
 
   @Override
   public Chunk chunk() {
+    w.setShort(0, num);
     return Chunk.ofOwned(ChunkEncoding.XOR2, w.toByteArray());
   }
 

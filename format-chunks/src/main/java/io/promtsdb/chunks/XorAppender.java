@@ -25,7 +25,9 @@ public final class XorAppender implements FloatAppender {
   private long t;
   private long tDelta;
   private long vBits;
-  private int window = Varbit.WINDOW_UNSET;
+  /** Leading zeros of the current XOR window, 0xFF before the first window. */
+  private int leading = 0xFF;
+  private int trailing;
 
   private XorAppender(WriterFlavor flavor) {
     this.w = new BitWriter(HEADER_BYTES, 128, flavor);
@@ -66,7 +68,8 @@ public final class XorAppender implements FloatAppender {
       a.t = it.atT();
       a.tDelta = it.tDelta();
       a.vBits = it.atValueBits();
-      a.window = it.window();
+      a.leading = it.window() >>> 8;
+      a.trailing = it.window() & 0xFF;
       a.w.resumeAt(chunk.copyBytes(), chunk.length(), it.bitPosition());
     }
     return a;
@@ -103,36 +106,75 @@ public final class XorAppender implements FloatAppender {
       }
       delta = t - this.t;
       long dod = delta - tDelta;
+      long x = bits ^ vBits;
       if (dod == 0) {
-        w.writeZero();
-      } else if (Varbit.bitRange(dod, 14)) {
-        w.writePrefixed(0b10, 2, dod, 14);
-      } else if (Varbit.bitRange(dod, 17)) {
-        w.writePrefixed(0b110, 3, dod, 17);
-      } else if (Varbit.bitRange(dod, 20)) {
-        w.writePrefixed(0b1110, 4, dod, 20);
+        // The common scrape: '0' for the timestamp fused with the value bits.
+        if (x == 0) {
+          w.writeZeros(2);
+        } else if (leading != 0xFF
+            && Long.numberOfLeadingZeros(x) >= leading
+            && Long.numberOfTrailingZeros(x) >= trailing) {
+          w.writePrefixed(0b010, 3, x >>> trailing, 64 - leading - trailing);
+        } else {
+          w.writeZero();
+          writeNewWindow(x);
+        }
       } else {
-        w.writePrefixed(0b1111, 4, dod, 64);
+        if (Varbit.bitRange(dod, 14)) {
+          w.writePrefixed(0b10, 2, dod, 14);
+        } else if (Varbit.bitRange(dod, 17)) {
+          w.writePrefixed(0b110, 3, dod, 17);
+        } else if (Varbit.bitRange(dod, 20)) {
+          w.writePrefixed(0b1110, 4, dod, 20);
+        } else {
+          w.writePrefixed(0b1111, 4, dod, 64);
+        }
+        writeValue(x);
       }
-      window = Varbit.putXor(w, bits, vBits, window);
     } else if (n == 0) {
       w.writeVarintBytes(t);
       w.writeBits(bits, 64);
     } else {
       delta = t - this.t;
       w.writeUvarintBytes(delta);
-      window = Varbit.putXor(w, bits, vBits, window);
+      writeValue(bits ^ vBits);
     }
     this.t = t;
     this.vBits = bits;
     this.tDelta = delta;
     num = n + 1;
-    w.setShort(0, num);
+  }
+
+  /**
+   * Go's {@code xorWrite} for the delta {@code x}: '0', '10' and the bits in the current
+   * window, or '11' and a new window. Leading zeros are clamped to 31 (5 bits) when compared
+   * and stored; the window is kept when both counts are at least the window's.
+   */
+  private void writeValue(long x) {
+    if (x == 0) {
+      w.writeZero();
+    } else if (leading != 0xFF
+        && Long.numberOfLeadingZeros(x) >= leading
+        && Long.numberOfTrailingZeros(x) >= trailing) {
+      w.writePrefixed(0b10, 2, x >>> trailing, 64 - leading - trailing);
+    } else {
+      writeNewWindow(x);
+    }
+  }
+
+  private void writeNewWindow(long x) {
+    int lead = Math.min(Long.numberOfLeadingZeros(x), 31);
+    int trail = Long.numberOfTrailingZeros(x);
+    int sig = 64 - lead - trail;
+    w.writePrefixed((0b11L << 11) | ((long) lead << 6) | (sig & 63), 13, x >>> trail, sig);
+    leading = lead;
+    trailing = trail;
   }
 
   /** The chunk as written so far (a copy). */
   @Override
   public Chunk chunk() {
+    w.setShort(0, num);
     return Chunk.ofOwned(ChunkEncoding.XOR, w.toByteArray());
   }
 
@@ -149,6 +191,7 @@ public final class XorAppender implements FloatAppender {
     t = 0;
     tDelta = 0;
     vBits = 0;
-    window = Varbit.WINDOW_UNSET;
+    leading = 0xFF;
+    trailing = 0;
   }
 }

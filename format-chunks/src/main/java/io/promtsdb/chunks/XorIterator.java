@@ -118,62 +118,79 @@ public final class XorIterator implements FloatIterator {
     int lim = r.fastLimit;
     int total = numTotal;
     int count = 0;
-    while (count < max) {
-      int n = numRead;
-      if (n >= total) {
-        break;
-      }
-      long pos = r.pos;
+    // The whole state in locals; written back before the general path and at the end.
+    long pos = r.pos;
+    int n = numRead;
+    long tt = t;
+    long td = tDelta;
+    long vb = vBits;
+    int m = mbits;
+    int tr = trailing;
+    while (count < max && n < total) {
       int idx = (int) (pos >>> 3);
       if (n >= 2 && idx <= lim) {
-        // Up to 57 bits in w: a 0- or 16-bit timestamp part and the value must fit.
+        // Up to 57 bits in w: a 1- or 16-bit timestamp part and the value must fit.
         long w = BigEndian.getLong(a, idx) << (pos & 7);
-        long tt = t;
-        long td = tDelta;
         int used;
+        long d = 0;
         if (w >= 0) {
           used = 1;
         } else if ((w << 1) >= 0) {
-          long dod = (w << 2) >>> 50;
-          if (dod > (1L << 13)) {
-            dod -= 1L << 14;
+          d = (w << 2) >>> 50;
+          if (d > (1L << 13)) {
+            d -= 1L << 14;
           }
-          td += dod;
           used = 16;
         } else {
-          used = -1;
+          used = 0;
         }
-        if (used > 0) {
+        if (used != 0) {
           long v = w << used;
-          int m = mbits;
           if (v >= 0) {
             used += 1;
           } else if ((v << 1) >= 0 && used + 2 + m <= BitReader.PEEK_BITS) {
-            vBits ^= ((v << 2) >>> (64 - m)) << trailing;
+            vb ^= ((v << 2) >>> (64 - m)) << tr;
             used += 2 + m;
           } else {
-            used = -1;
+            used = 0;
           }
-          if (used > 0) {
+          if (used != 0) {
+            td += d;
             tt += td;
-            t = tt;
-            tDelta = td;
-            r.pos = pos + used;
-            numRead = n + 1;
+            pos += used;
+            n++;
             ts[off + count] = tt;
-            valueBits[off + count] = vBits;
+            valueBits[off + count] = vb;
             count++;
             continue;
           }
         }
       }
+      // Everything else: one sample through next(), with the state handed over and back.
+      r.pos = pos;
+      numRead = n;
+      t = tt;
+      tDelta = td;
+      vBits = vb;
       if (next() == ValueType.NONE) {
-        break;
+        return count;
       }
-      ts[off + count] = t;
-      valueBits[off + count] = vBits;
+      pos = r.pos;
+      n = numRead;
+      tt = t;
+      td = tDelta;
+      vb = vBits;
+      m = mbits;
+      tr = trailing;
+      ts[off + count] = tt;
+      valueBits[off + count] = vb;
       count++;
     }
+    r.pos = pos;
+    numRead = n;
+    t = tt;
+    tDelta = td;
+    vBits = vb;
     return count;
   }
 
