@@ -23,6 +23,9 @@ final class BitReader {
   long end;
   int fastLimit;
 
+  /** Leading/trailing window left by {@link #readXor}. */
+  int window;
+
   private String resource;
   private long origin;
   private int base;
@@ -222,9 +225,6 @@ final class BitReader {
     this.window = window;
     return prev ^ (bits << trailing);
   }
-
-  /** Leading/trailing window left by {@link #readXor}. */
-  int window;
 
   /** The chunk byte offset of bit position {@code bitPos}, absolute in the resource. */
   long offsetOf(long bitPos) {

@@ -72,6 +72,11 @@ public final class FloatHistogramAppender {
     return new FloatHistogramAppender(encoding, flavor);
   }
 
+  /** {@link #resume(Chunk, WriterFlavor)} with Prometheus 3.x bytes. */
+  public static FloatHistogramAppender resume(Chunk chunk) throws CorruptFormatException {
+    return resume(chunk, WriterFlavor.PROMETHEUS_3);
+  }
+
   /**
    * An appender continuing {@code chunk}, state rebuilt by decoding it; writing resumes at the
    * exact bit after the last sample (see {@link HistogramAppender#resume}).

@@ -79,6 +79,11 @@ public final class HistogramAppender {
     return new HistogramAppender(encoding, flavor);
   }
 
+  /** {@link #resume(Chunk, WriterFlavor)} with Prometheus 3.x bytes. */
+  public static HistogramAppender resume(Chunk chunk) throws CorruptFormatException {
+    return resume(chunk, WriterFlavor.PROMETHEUS_3);
+  }
+
   /**
    * An appender continuing {@code chunk} (Go's {@code Chunk.Appender()} on existing data), with
    * its state rebuilt by decoding every sample. Writing resumes at the exact bit after the last

@@ -152,6 +152,40 @@ class HistogramChunkProperties {
     assertThat(ChunkEncoder.encode(enc, decoded, header, WriterFlavor.PROMETHEUS_3)).isEqualTo(c);
   }
 
+  /** A resumed appender continues exactly: the chunk decodes to every sample appended. */
+  @Property(tries = 200)
+  void resumeContinuesExactly(@ForAll("seeds") long seed, @ForAll boolean isFloat, @ForAll boolean st,
+      @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 150) int cut) throws Exception {
+    ChunkEncoding enc = isFloat
+        ? (st ? ChunkEncoding.FLOAT_HISTOGRAM_ST : ChunkEncoding.FLOAT_HISTOGRAM)
+        : (st ? ChunkEncoding.HISTOGRAM_ST : ChunkEncoding.HISTOGRAM);
+    List<Sample> samples = rawSamples(seed, isFloat);
+    if (!st) {
+      samples = withoutST(samples);
+    }
+    int k = Math.min(cut, samples.size());
+    Chunk first = ChunkEncoder.encode(enc, samples.subList(0, k), CounterResetHeader.NOT_COUNTER_RESET,
+        WriterFlavor.PROMETHEUS_3);
+    Chunk all;
+    if (isFloat) {
+      FloatHistogramAppender a = FloatHistogramAppender.resume(first);
+      for (Sample x : samples.subList(k, samples.size())) {
+        Sample.FloatHistogramSample h = (Sample.FloatHistogramSample) x;
+        a.appendUnchecked(h.startTimestamp(), h.timestamp(), h.histogram());
+      }
+      all = a.chunk();
+    } else {
+      HistogramAppender a = HistogramAppender.resume(first);
+      for (Sample x : samples.subList(k, samples.size())) {
+        Sample.HistogramSample h = (Sample.HistogramSample) x;
+        a.appendUnchecked(h.startTimestamp(), h.timestamp(), h.histogram());
+      }
+      all = a.chunk();
+    }
+    assertThat(all.counterResetHeader()).isEqualTo(CounterResetHeader.NOT_COUNTER_RESET);
+    assertThat(all.samples()).containsExactlyElementsOf(GoVectorsTest.expectedDecoded(all, samples));
+  }
+
   static List<Sample> withoutST(List<Sample> samples) {
     List<Sample> out = new ArrayList<>();
     for (Sample s : samples) {
