@@ -27,6 +27,8 @@ public final class Xor2Iterator implements FloatIterator {
   /** 64 - leading - trailing. */
   private int mbits = 64;
   private long chunkStartBit;
+  /** An error met by readBatch after it had decoded samples: thrown by the next call. */
+  private CorruptFormatException pending;
 
   public Xor2Iterator() {}
 
@@ -44,6 +46,7 @@ public final class Xor2Iterator implements FloatIterator {
     firstSTKnown = (stHeader & 0x80) != 0;
     firstSTChangeOn = stHeader & 0x7F;
     numRead = 0;
+    pending = null;
     st = 0;
     t = 0;
     tDelta = 0;
@@ -64,6 +67,11 @@ public final class Xor2Iterator implements FloatIterator {
   public ValueType next() throws CorruptFormatException {
     int n = numRead;
     if (n >= numTotal) {
+      if (pending != null) {
+        CorruptFormatException e = pending;
+        pending = null;
+        throw e;
+      }
       return ValueType.NONE;
     }
     BitReader r = br;
@@ -160,6 +168,11 @@ public final class Xor2Iterator implements FloatIterator {
     if (max < 0 || off < 0 || off > ts.length - max || off > valueBits.length - max) {
       throw new IndexOutOfBoundsException("batch of " + max + " at " + off);
     }
+    if (pending != null) {
+      CorruptFormatException e = pending;
+      pending = null;
+      throw e;
+    }
     BitReader r = br;
     byte[] a = r.a;
     int lim = r.fastLimit;
@@ -224,7 +237,18 @@ public final class Xor2Iterator implements FloatIterator {
           continue;
         }
       }
-      if (next() == ValueType.NONE) {
+      ValueType vt;
+      try {
+        vt = next();
+      } catch (CorruptFormatException e) {
+        if (count == 0) {
+          throw e;
+        }
+        // Keep what was decoded; the caller gets the error on its next call.
+        pending = e;
+        return count;
+      }
+      if (vt == ValueType.NONE) {
         break;
       }
       ts[off + count] = t;

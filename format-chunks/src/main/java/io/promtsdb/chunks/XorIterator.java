@@ -26,6 +26,8 @@ public final class XorIterator implements FloatIterator {
   /** 64 - leading - trailing: the payload bits of a "reuse window" value. */
   private int mbits = 64;
   private long chunkStartBit;
+  /** An error met by readBatch after it had decoded samples: thrown by the next call. */
+  private CorruptFormatException pending;
 
   public XorIterator() {}
 
@@ -40,6 +42,7 @@ public final class XorIterator implements FloatIterator {
     chunkStartBit = (long) off << 3;
     numTotal = BigEndian.getUnsignedShort(a, off);
     numRead = 0;
+    pending = null;
     t = 0;
     tDelta = 0;
     vBits = 0;
@@ -57,6 +60,11 @@ public final class XorIterator implements FloatIterator {
   public ValueType next() throws CorruptFormatException {
     int n = numRead;
     if (n >= numTotal) {
+      if (pending != null) {
+        CorruptFormatException e = pending;
+        pending = null;
+        throw e;
+      }
       return ValueType.NONE;
     }
     BitReader r = br;
@@ -113,6 +121,11 @@ public final class XorIterator implements FloatIterator {
     if (max < 0 || off < 0 || off > ts.length - max || off > valueBits.length - max) {
       throw new IndexOutOfBoundsException("batch of " + max + " at " + off);
     }
+    if (pending != null) {
+      CorruptFormatException e = pending;
+      pending = null;
+      throw e;
+    }
     BitReader r = br;
     byte[] a = r.a;
     int lim = r.fastLimit;
@@ -126,38 +139,75 @@ public final class XorIterator implements FloatIterator {
     long vb = vBits;
     int m = mbits;
     int tr = trailing;
+    int ld = leading;
     while (count < max && n < total) {
+      // Two peeks per sample, one for the timestamp and one for the value, both while 8 bytes
+      // remain; the rare rest (64-bit dods, values wider than a peek, the chunk's end) goes
+      // through next().
       int idx = (int) (pos >>> 3);
       if (n >= 2 && idx <= lim) {
-        // Up to 57 bits in w: a 1- or 16-bit timestamp part and the value must fit.
         long w = BigEndian.getLong(a, idx) << (pos & 7);
+        long d;
         int used;
-        long d = 0;
         if (w >= 0) {
+          d = 0;
           used = 1;
-        } else if ((w << 1) >= 0) {
-          d = (w << 2) >>> 50;
-          if (d > (1L << 13)) {
-            d -= 1L << 14;
-          }
-          used = 16;
         } else {
-          used = 0;
-        }
-        if (used != 0) {
-          long v = w << used;
-          if (v >= 0) {
-            used += 1;
-          } else if ((v << 1) >= 0 && used + 2 + m <= BitReader.PEEK_BITS) {
-            vb ^= ((v << 2) >>> (64 - m)) << tr;
-            used += 2 + m;
+          int ones = Long.numberOfLeadingZeros(~w);
+          if (ones == 1) {
+            d = (w << 2) >>> 50;
+            if (d > (1L << 13)) {
+              d -= 1L << 14;
+            }
+            used = 16;
+          } else if (ones == 2) {
+            d = (w << 3) >>> 47;
+            if (d > (1L << 16)) {
+              d -= 1L << 17;
+            }
+            used = 20;
+          } else if (ones == 3) {
+            d = (w << 4) >>> 44;
+            if (d > (1L << 19)) {
+              d -= 1L << 20;
+            }
+            used = 24;
           } else {
+            d = 0;
             used = 0;
           }
-          if (used != 0) {
+        }
+        long vpos = pos + used;
+        int vidx = (int) (vpos >>> 3);
+        if (used != 0 && vidx <= lim) {
+          long v = BigEndian.getLong(a, vidx) << (vpos & 7);
+          long nvb = vb;
+          int vused;
+          if (v >= 0) {
+            vused = 1;
+          } else if ((v << 1) >= 0) {
+            vused = m <= BitReader.PEEK_BITS - 2 ? 2 + m : 0;
+            if (vused != 0) {
+              nvb ^= ((v << 2) >>> (64 - m)) << tr;
+            }
+          } else {
+            int lead = (int) ((v << 2) >>> 59);
+            int sig = (int) ((v << 7) >>> 58);
+            if (sig != 0 && sig <= BitReader.PEEK_BITS - 13 && lead + sig <= 64) {
+              ld = lead;
+              tr = 64 - lead - sig;
+              m = sig;
+              nvb ^= ((v << 13) >>> (64 - sig)) << tr;
+              vused = 13 + sig;
+            } else {
+              vused = 0;
+            }
+          }
+          if (vused != 0) {
+            vb = nvb;
             td += d;
             tt += td;
-            pos += used;
+            pos = vpos + vused;
             n++;
             ts[off + count] = tt;
             valueBits[off + count] = vb;
@@ -172,7 +222,21 @@ public final class XorIterator implements FloatIterator {
       t = tt;
       tDelta = td;
       vBits = vb;
-      if (next() == ValueType.NONE) {
+      leading = ld;
+      trailing = tr;
+      mbits = m;
+      ValueType vt;
+      try {
+        vt = next();
+      } catch (CorruptFormatException e) {
+        if (count == 0) {
+          throw e;
+        }
+        // Keep what was decoded; the caller gets the error on its next call.
+        pending = e;
+        return count;
+      }
+      if (vt == ValueType.NONE) {
         return count;
       }
       pos = r.pos;
@@ -182,6 +246,7 @@ public final class XorIterator implements FloatIterator {
       vb = vBits;
       m = mbits;
       tr = trailing;
+      ld = leading;
       ts[off + count] = tt;
       valueBits[off + count] = vb;
       count++;
@@ -191,6 +256,9 @@ public final class XorIterator implements FloatIterator {
     t = tt;
     tDelta = td;
     vBits = vb;
+    leading = ld;
+    trailing = tr;
+    mbits = m;
     return count;
   }
 

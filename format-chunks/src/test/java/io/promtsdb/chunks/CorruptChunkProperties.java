@@ -66,8 +66,42 @@ class CorruptChunkProperties {
     decodeAll(v.encoding(), b);
   }
 
-  /** Decodes and materialises every sample; only CorruptFormatException may escape. */
+  /**
+   * Decodes and materialises every sample; only CorruptFormatException may escape. Float
+   * chunks are also decoded with readBatch, which must see the same samples and the same fate.
+   */
   static int decodeAll(ChunkEncoding e, byte[] b) {
+    if (e.valueType() == ValueType.FLOAT) {
+      List<Long> viaNext = new ArrayList<>();
+      List<Long> viaBatch = new ArrayList<>();
+      String failNext = null;
+      String failBatch = null;
+      try {
+        FloatIterator it = Chunk.wrap(e, b, 0, b.length, "fuzz", 0).floatIterator(null);
+        while (it.next() != ValueType.NONE) {
+          viaNext.add(it.atT());
+          viaNext.add(it.atValueBits());
+        }
+      } catch (CorruptFormatException ex) {
+        failNext = ex.getMessage();
+      }
+      try {
+        FloatIterator it = Chunk.wrap(e, b, 0, b.length, "fuzz", 0).floatIterator(null);
+        long[] ts = new long[7];
+        long[] vs = new long[7];
+        int k;
+        while ((k = it.readBatch(ts, vs, 0, 7)) > 0) {
+          for (int i = 0; i < k; i++) {
+            viaBatch.add(ts[i]);
+            viaBatch.add(vs[i]);
+          }
+        }
+      } catch (CorruptFormatException ex) {
+        failBatch = ex.getMessage();
+      }
+      assertThat(failBatch).isEqualTo(failNext);
+      assertThat(viaBatch).isEqualTo(viaNext);
+    }
     int n = 0;
     try {
       Chunk c = Chunk.wrap(e, b, 0, b.length, "fuzz", 0);
