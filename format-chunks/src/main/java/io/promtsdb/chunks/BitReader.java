@@ -168,6 +168,49 @@ final class BitReader {
     return v;
   }
 
+  /**
+   * Histogram bucket update: for each of {@code count} buckets reads a {@code <varbit_int>}
+   * delta of delta, adds it to {@code deltas[i]} and that to {@code buckets[i]}. The position
+   * stays in a local while 8 bytes remain; the common 1, 5 and 9 bit values take one peek.
+   */
+  void readBucketDods(long[] buckets, long[] deltas, int count) {
+    long p = pos;
+    byte[] arr = a;
+    int lim = fastLimit;
+    for (int i = 0; i < count; i++) {
+      int idx = (int) (p >>> 3);
+      long v;
+      if (idx <= lim) {
+        long w = BigEndian.getLong(arr, idx) << (p & 7);
+        int ones = Long.numberOfLeadingZeros(~w);
+        if (ones == 0) {
+          v = 0;
+          p++;
+        } else if (ones < 7) {
+          int sz = Varbit.PAYLOAD_BITS[ones];
+          int prefix = ones + 1;
+          v = (w << prefix) >>> (64 - sz);
+          if (v > (1L << (sz - 1))) {
+            v -= 1L << sz;
+          }
+          p += prefix + sz;
+        } else {
+          pos = p;
+          v = readVarbitInt();
+          p = pos;
+        }
+      } else {
+        pos = p;
+        v = readVarbitInt();
+        p = pos;
+      }
+      long d = deltas[i] + v;
+      deltas[i] = d;
+      buckets[i] += d;
+    }
+    pos = p;
+  }
+
   /** Go's {@code readVarbitUint}: the buckets of {@link #readVarbitInt()}, unsigned. */
   long readVarbitUint() {
     long w = peek();

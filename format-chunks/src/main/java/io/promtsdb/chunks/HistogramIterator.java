@@ -128,8 +128,8 @@ public final class HistogramIterator implements ChunkIterator {
         sumBits = r.readXor(sumBits, window);
         window = r.window;
         if (sumBits != Values.STALE_NAN_BITS) {
-          readBucketDods(r, pBuckets, pDeltas, numP);
-          readBucketDods(r, nBuckets, nDeltas, numN);
+          r.readBucketDods(pBuckets, pDeltas, numP);
+          r.readBucketDods(nBuckets, nDeltas, numN);
         }
       }
       if (stMode) {
@@ -145,14 +145,6 @@ public final class HistogramIterator implements ChunkIterator {
     }
     numRead = n + 1;
     return ValueType.HISTOGRAM;
-  }
-
-  private static void readBucketDods(BitReader r, long[] buckets, long[] deltas, int count) {
-    for (int i = 0; i < count; i++) {
-      long d = deltas[i] + r.readVarbitInt();
-      deltas[i] = d;
-      buckets[i] += d;
-    }
   }
 
   private void readFirst(BitReader r) throws CorruptFormatException {
