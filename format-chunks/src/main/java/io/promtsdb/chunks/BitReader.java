@@ -44,10 +44,6 @@ final class BitReader {
     return pos;
   }
 
-  void position(long bitPosition) {
-    pos = bitPosition;
-  }
-
   void skip(int n) {
     pos += n;
   }

@@ -5,7 +5,6 @@ import io.promtsdb.core.CounterResetHint;
 import io.promtsdb.core.Histogram;
 import io.promtsdb.core.Span;
 import io.promtsdb.core.Values;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -635,10 +634,5 @@ public final class HistogramAppender {
       stEncoder.encode(w, 2, n + 1, t, prevT, st);
     }
     setNumSamples(n + 1);
-  }
-
-  /** Copy of the chunk's positive layout spans (for tests and diagnostics). */
-  Span[] layoutPositiveSpans() {
-    return Arrays.copyOf(pSpans, pSpans.length);
   }
 }
