@@ -6,10 +6,12 @@
 module io.promtsdb.benchmarks {
   requires io.promtsdb.core;
   requires io.promtsdb.chunks;
+  requires io.promtsdb.wal;
   requires jmh.core;
   requires com.fasterxml.jackson.databind;
 
   exports io.promtsdb.benchmarks;
   exports io.promtsdb.benchmarks.core;
   exports io.promtsdb.benchmarks.chunks;
+  exports io.promtsdb.benchmarks.wal;
 }
