@@ -4,7 +4,8 @@ import io.promtsdb.core.BigEndian;
 import io.promtsdb.core.Varints;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -32,7 +33,8 @@ public final class ChunkSegmentWriter implements Closeable {
   private final Path dir;
   private final long segmentSize;
   private final List<Path> files = new ArrayList<>();
-  private OutputStream out;
+  private FileChannel channel;
+  private final ByteBuffer out = ByteBuffer.allocate(1 << 20);
   /** Bytes in the current segment, header included; 0 before the first segment. */
   private long n;
   private final byte[] buf = new byte[Varints.MAX_LEN + 1];
@@ -98,13 +100,13 @@ public final class ChunkSegmentWriter implements Closeable {
     long ref = BlockChunkRef.of(files.size() - 1, n);
     int len = Varints.putUvarint(buf, 0, c.length());
     buf[len] = c.encoding().wireByte();
-    out.write(buf, 0, len + 1);
-    out.write(c.array(), c.offset(), c.length());
+    put(buf, 0, len + 1);
+    put(c.array(), c.offset(), c.length());
     crc.reset();
     crc.update(buf, len, 1);
     crc.update(c.array(), c.offset(), c.length());
     BigEndian.putInt(buf, 0, (int) crc.getValue());
-    out.write(buf, 0, CRC_SIZE);
+    put(buf, 0, CRC_SIZE);
     n += len + 1 + c.length() + CRC_SIZE;
     return ref;
   }
@@ -126,19 +128,58 @@ public final class ChunkSegmentWriter implements Closeable {
     byte[] header = new byte[ChunkSegmentReader.HEADER_SIZE];
     BigEndian.putInt(header, 0, ChunkSegmentReader.MAGIC);
     header[4] = ChunkSegmentReader.FORMAT_V1;
-    Files.write(tmp, header);
+    try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      ByteBuffer h = ByteBuffer.wrap(header);
+      while (h.hasRemaining()) {
+        c.write(h);
+      }
+      c.force(true);
+    }
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-    out = new java.io.BufferedOutputStream(
-        Files.newOutputStream(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND), 1 << 20);
+    syncDirectory(dir);
+    channel = FileChannel.open(file, StandardOpenOption.WRITE);
+    channel.position(ChunkSegmentReader.HEADER_SIZE);
     files.add(file);
     n = ChunkSegmentReader.HEADER_SIZE;
   }
 
+  private void put(byte[] b, int off, int len) throws IOException {
+    while (len > 0) {
+      if (!out.hasRemaining()) {
+        flush();
+      }
+      int n = Math.min(len, out.remaining());
+      out.put(b, off, n);
+      off += n;
+      len -= n;
+    }
+  }
+
+  private void flush() throws IOException {
+    out.flip();
+    while (out.hasRemaining()) {
+      channel.write(out);
+    }
+    out.clear();
+  }
+
+  /** Flushes, syncs and closes the current segment (Go's {@code finalizeTail}). */
   private void finishTail() throws IOException {
-    if (out != null) {
-      out.flush();
-      out.close();
-      out = null;
+    if (channel != null) {
+      flush();
+      channel.force(true);
+      channel.close();
+      channel = null;
+    }
+  }
+
+  /** Makes a new file name durable (Go syncs the directory); not possible on every platform. */
+  static void syncDirectory(Path dir) {
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
+    } catch (IOException | UnsupportedOperationException e) {
+      // Windows cannot open directories; Prometheus does not sync them there either.
     }
   }
 

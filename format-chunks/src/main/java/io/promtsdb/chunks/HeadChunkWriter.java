@@ -155,6 +155,7 @@ public final class HeadChunkWriter implements Closeable {
       }
     }
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+    ChunkSegmentWriter.syncDirectory(dir);
     channel = FileChannel.open(file, StandardOpenOption.WRITE);
     channel.position(HeadChunkReader.HEADER_SIZE);
     if (out == null) {
