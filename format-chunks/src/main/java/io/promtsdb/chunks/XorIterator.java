@@ -186,21 +186,38 @@ public final class XorIterator implements FloatIterator {
           if (v >= 0) {
             vused = 1;
           } else if ((v << 1) >= 0) {
-            vused = m <= BitReader.PEEK_BITS - 2 ? 2 + m : 0;
-            if (vused != 0) {
+            if (m <= BitReader.PEEK_BITS - 2) {
               nvb ^= ((v << 2) >>> (64 - m)) << tr;
+              vused = 2 + m;
+            } else {
+              vused = 0;
             }
           } else {
             int lead = (int) ((v << 2) >>> 59);
             int sig = (int) ((v << 7) >>> 58);
-            if (sig != 0 && sig <= BitReader.PEEK_BITS - 13 && lead + sig <= 64) {
-              ld = lead;
-              tr = 64 - lead - sig;
-              m = sig;
-              nvb ^= ((v << 13) >>> (64 - sig)) << tr;
-              vused = 13 + sig;
-            } else {
-              vused = 0;
+            vused = 0;
+            if (sig != 0 && lead + sig <= 64) {
+              long bits;
+              if (sig <= BitReader.PEEK_BITS - 13) {
+                bits = (v << 13) >>> (64 - sig);
+                vused = 13 + sig;
+              } else {
+                // Wide values (typical of gauges): the significant bits from a third peek.
+                long bpos = vpos + 13;
+                int bidx = (int) (bpos >>> 3);
+                if (sig <= BitReader.PEEK_BITS && bidx <= lim) {
+                  bits = (BigEndian.getLong(a, bidx) << (bpos & 7)) >>> (64 - sig);
+                  vused = 13 + sig;
+                } else {
+                  bits = 0;
+                }
+              }
+              if (vused != 0) {
+                ld = lead;
+                tr = 64 - lead - sig;
+                m = sig;
+                nvb ^= bits << tr;
+              }
             }
           }
           if (vused != 0) {
