@@ -1,6 +1,6 @@
 // Go side of io.promtsdb.benchmarks.chunks for Prometheus 2.42.0 (XOR, integer and float
 // histograms; 2.42 has no XOR2 and no ST chunks). ns per sample (b.N counts samples), over the
-// data of data_test.go (the same file as in benchmarks/go-upstream). In 2.42 the histogram
+// data of data_test.go (the same file as in the upstream-main variant). In 2.42 the histogram
 // appender checks nothing itself: the head calls Appendable first, so the encode benchmarks do too.
 //
 //	source ENV.sh && cd $GOPATH/src/promtsdbbench/chunks && go test -run XXX -bench . -benchtime 2s

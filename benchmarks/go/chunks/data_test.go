@@ -1,7 +1,7 @@
 // Data of the chunk benchmarks, identical to io.promtsdb.benchmarks.chunks.ChunkData: the same
 // formulas and SplitMix64 seeds. TestChecksums prints the checksums SameChunkDataAsGoTest
 // holds. This file is shared word for word by benchmarks/go/chunks (Prometheus 2.42) and
-// benchmarks/go-upstream/chunks (upstream main).
+// its variant compiled inside an upstream checkout (upstream main).
 package chunks
 
 import (

@@ -7,7 +7,7 @@ import io.promtsdb.core.Span;
 
 /**
  * The samples of the chunk benchmarks. The Go side (benchmarks/go/chunks for Prometheus 2.42,
- * benchmarks/go-upstream/chunks for upstream main) builds exactly the same samples from the
+ * its variant inside an upstream checkout for upstream main) builds exactly the same samples from the
  * same formulas and SplitMix64 seeds; {@code SameChunkDataAsGoTest} checks the encoded chunks
  * against checksums the Go side printed.
  *

@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The chunk benchmarks run on the same samples on both sides: checksums printed by the Go
- * side ({@code go test -run TestChecksums -v} in benchmarks/go/chunks or go-upstream/chunks).
+ * side ({@code go test -run TestChecksums -v} in benchmarks/go/chunks, or its upstream-main variant).
  */
 class SameChunkDataAsGoTest {
 
