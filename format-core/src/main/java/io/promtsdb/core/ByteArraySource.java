@@ -1,5 +1,6 @@
 package io.promtsdb.core;
 
+import java.nio.ByteBuffer;
 import java.util.zip.Checksum;
 
 /** A {@link ByteSource} over (a range of) a {@code byte[]}. The array is not copied. */
@@ -85,6 +86,12 @@ public final class ByteArraySource implements ByteSource {
   public void copyTo(long pos, byte[] dst, int off, int len) throws CorruptFormatException {
     checkRange(pos, len);
     System.arraycopy(array, offset + (int) pos, dst, off, len);
+  }
+
+  @Override
+  public ByteBuffer byteBuffer(long pos, int len) throws CorruptFormatException {
+    checkRange(pos, len);
+    return ByteBuffer.wrap(array, offset + (int) pos, len).slice().asReadOnlyBuffer();
   }
 
   @Override

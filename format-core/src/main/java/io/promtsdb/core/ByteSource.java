@@ -1,5 +1,6 @@
 package io.promtsdb.core;
 
+import java.nio.ByteBuffer;
 import java.util.zip.Checksum;
 
 /**
@@ -71,6 +72,18 @@ public interface ByteSource {
       throw corrupt(0, "cannot copy " + length() + " bytes into one array");
     }
     return toByteArray(0, (int) length());
+  }
+
+  /**
+   * A read-only, big-endian view of the {@code len} bytes starting at {@code pos} (position 0
+   * of the view is {@code pos}), or {@code null} when those bytes are not contiguous in memory
+   * (a range that straddles two chunks of a large mapping) or the source does not expose its
+   * memory. Hot loops (postings, series entries) read through the view and fall back to the
+   * positional methods when it is {@code null}. The range is bounds-checked either way.
+   */
+  default ByteBuffer byteBuffer(long pos, int len) throws CorruptFormatException {
+    checkRange(pos, len);
+    return null;
   }
 
   /** Feeds {@code len} bytes starting at {@code pos} to {@code checksum}. */

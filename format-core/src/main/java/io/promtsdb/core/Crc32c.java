@@ -41,4 +41,68 @@ public final class Crc32c {
           src.description(), src.origin() + crcPos, actual, expected);
     }
   }
+
+  /** The reflected CRC-32C polynomial. */
+  private static final int POLY = 0x82F63B78;
+
+  /**
+   * The CRC32C of the concatenation {@code A || B} from {@code crcA = CRC32C(A)},
+   * {@code crcB = CRC32C(B)} and the length of {@code B} (zlib's {@code crc32_combine}, in
+   * O(log lenB)). Streaming writers use it when a section's checksum covers a count that is
+   * only known after its entries were written (index postings and label indices).
+   */
+  public static int combine(int crcA, int crcB, long lenB) {
+    if (lenB < 0) {
+      throw new IllegalArgumentException("negative length " + lenB);
+    }
+    if (lenB == 0) {
+      return crcA;
+    }
+    int[] even = new int[32];
+    int[] odd = new int[32];
+    // The operator for one zero bit.
+    odd[0] = POLY;
+    int row = 1;
+    for (int n = 1; n < 32; n++) {
+      odd[n] = row;
+      row <<= 1;
+    }
+    square(even, odd); // two zero bits
+    square(odd, even); // four zero bits
+    int crc = crcA;
+    long len = lenB;
+    do {
+      // Apply len's lowest bit as 2^k zero bytes, k = 0, 1, 2, ...
+      square(even, odd);
+      if ((len & 1) != 0) {
+        crc = times(even, crc);
+      }
+      len >>>= 1;
+      if (len == 0) {
+        break;
+      }
+      square(odd, even);
+      if ((len & 1) != 0) {
+        crc = times(odd, crc);
+      }
+      len >>>= 1;
+    } while (len != 0);
+    return crc ^ crcB;
+  }
+
+  private static int times(int[] mat, int vec) {
+    int sum = 0;
+    for (int i = 0; vec != 0; i++, vec >>>= 1) {
+      if ((vec & 1) != 0) {
+        sum ^= mat[i];
+      }
+    }
+    return sum;
+  }
+
+  private static void square(int[] square, int[] mat) {
+    for (int n = 0; n < 32; n++) {
+      square[n] = times(mat, mat[n]);
+    }
+  }
 }

@@ -1,5 +1,6 @@
 package io.promtsdb.core;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -17,19 +18,30 @@ public final class DataReader {
   // Fast path for array-backed sources; null for others.
   private final byte[] array;
   private final int arrayBase;
+  // Fast path for sources that expose contiguous memory (mappings); null for others.
+  private final ByteBuffer buffer;
   private final long limit;
   private long pos;
 
   public DataReader(ByteSource source) {
     this.source = source;
     this.limit = source.length();
+    ByteBuffer view = null;
     if (source instanceof ByteArraySource a) {
       this.array = a.array();
       this.arrayBase = a.arrayOffset();
     } else {
       this.array = null;
       this.arrayBase = 0;
+      if (limit <= Integer.MAX_VALUE) {
+        try {
+          view = source.byteBuffer(0, (int) limit);
+        } catch (CorruptFormatException e) {
+          throw new AssertionError("a source's own range is always valid", e);
+        }
+      }
     }
+    this.buffer = view;
   }
 
   /** A reader over a whole array. */
@@ -86,7 +98,10 @@ public final class DataReader {
     if (pos >= limit) {
       require(1);
     }
-    int v = array != null ? array[arrayBase + (int) pos] & 0xFF : source.u8(pos);
+    int v =
+        array != null
+            ? array[arrayBase + (int) pos] & 0xFF
+            : buffer != null ? buffer.get((int) pos) & 0xFF : source.u8(pos);
     pos++;
     return v;
   }
@@ -96,7 +111,7 @@ public final class DataReader {
     int v =
         array != null
             ? BigEndian.getUnsignedShort(array, arrayBase + (int) pos)
-            : source.be16(pos);
+            : buffer != null ? buffer.getShort((int) pos) & 0xFFFF : source.be16(pos);
     pos += 2;
     return v;
   }
@@ -104,7 +119,10 @@ public final class DataReader {
   /** A big-endian 32-bit value; use {@link #be32Unsigned()} for uint32 quantities. */
   public int be32() throws CorruptFormatException {
     require(4);
-    int v = array != null ? BigEndian.getInt(array, arrayBase + (int) pos) : source.be32(pos);
+    int v =
+        array != null
+            ? BigEndian.getInt(array, arrayBase + (int) pos)
+            : buffer != null ? buffer.getInt((int) pos) : source.be32(pos);
     pos += 4;
     return v;
   }
@@ -115,7 +133,10 @@ public final class DataReader {
 
   public long be64() throws CorruptFormatException {
     require(8);
-    long v = array != null ? BigEndian.getLong(array, arrayBase + (int) pos) : source.be64(pos);
+    long v =
+        array != null
+            ? BigEndian.getLong(array, arrayBase + (int) pos)
+            : buffer != null ? buffer.getLong((int) pos) : source.be64(pos);
     pos += 8;
     return v;
   }
@@ -137,7 +158,10 @@ public final class DataReader {
       if (pos >= limit) {
         throw source.corrupt(start, "truncated uvarint: " + (limit - start) + " bytes remain");
       }
-      int b = array != null ? array[arrayBase + (int) pos] & 0xFF : source.u8(pos);
+      int b =
+          array != null
+              ? array[arrayBase + (int) pos] & 0xFF
+              : buffer != null ? buffer.get((int) pos) & 0xFF : source.u8(pos);
       pos++;
       if (b < 0x80) {
         if (i == Varints.MAX_LEN - 1 && b > 1) {
@@ -206,6 +230,8 @@ public final class DataReader {
     byte[] out = new byte[n];
     if (array != null) {
       System.arraycopy(array, arrayBase + (int) pos, out, 0, n);
+    } else if (buffer != null) {
+      buffer.get((int) pos, out, 0, n);
     } else {
       source.copyTo(pos, out, 0, n);
     }

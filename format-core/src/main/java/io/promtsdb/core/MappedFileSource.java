@@ -65,7 +65,7 @@ public final class MappedFileSource implements ByteSource, Closeable {
       int n = (int) ((size + chunkSize - 1) >>> chunkShift);
       ByteBuffer[] chunks = new ByteBuffer[Math.max(n, 1)];
       if (n == 0) {
-        chunks[0] = ByteBuffer.allocate(0);
+        chunks[0] = ByteBuffer.allocate(0).asReadOnlyBuffer();
       }
       for (int i = 0; i < n; i++) {
         long start = (long) i << chunkShift;
@@ -150,6 +150,22 @@ public final class MappedFileSource implements ByteSource, Closeable {
       off += n;
       len -= n;
     }
+  }
+
+  @Override
+  public ByteBuffer byteBuffer(long pos, int len) throws CorruptFormatException {
+    checkRange(pos, len);
+    if (len == 0) {
+      return ByteBuffer.allocate(0).asReadOnlyBuffer();
+    }
+    long p = base + pos;
+    int inChunk = (int) (p & mask);
+    ByteBuffer chunk = chunks[(int) (p >>> shift)];
+    if (inChunk > chunk.limit() - len) {
+      return null;
+    }
+    // Slices of a read-only mapping are read-only and big-endian.
+    return chunk.slice(inChunk, len);
   }
 
   @Override
