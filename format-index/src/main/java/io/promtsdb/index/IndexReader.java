@@ -196,6 +196,8 @@ public sealed interface IndexReader extends Closeable permits IndexReaderV1, Ind
    * pointing at series, every postings list listed once in the postings offset table (sorted,
    * in v2), the all-postings list equal to the set of series, and the postings of every label
    * pair equal to the series carrying it (compared through an order-independent fingerprint).
+   * Files without an all-postings list (hand-written by Prometheus 2.1's tests) may list only
+   * some pairs; there every posting is checked to name a series carrying its pair.
    */
   IntegrityReport checkIntegrity() throws CorruptFormatException;
 

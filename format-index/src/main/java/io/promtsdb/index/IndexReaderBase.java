@@ -201,6 +201,10 @@ abstract sealed class IndexReaderBase permits IndexReaderV1, IndexReaderV2 {
       throw seriesRegion.corrupt(pos, "series length uvarint longer than 5 bytes");
     }
     long p = c.pos;
+    if (len < 2) {
+      // The label count and the chunk count take a byte each.
+      throw seriesRegion.mismatch(pos, "series entry length", len, ">= 2");
+    }
     if (Long.compareUnsigned(len, seriesRegion.length() - p - 4) > 0) {
       throw seriesRegion.corrupt(
           pos,

@@ -39,6 +39,10 @@ final class PostingsList {
     if (n == 0) {
       return Postings.empty();
     }
+    if (4 * n > Integer.MAX_VALUE - 8) {
+      // 2^29 series in one list: beyond any index Prometheus can write in practice.
+      throw payload.corrupt(0, "postings list of " + n + " series is larger than 2 GiB; not supported");
+    }
     int bytes = (int) (4 * n);
     ByteBuffer refs = payload.byteBuffer(4, bytes);
     if (refs == null) {
