@@ -47,24 +47,36 @@ abstract sealed class IndexReaderBase permits IndexReaderV1, IndexReaderV2 {
     this.symbols =
         v1 ? new SymbolTable.V1(index, toc.symbols()) : new SymbolTable.V2(index, toc.symbols());
     long start = toc.series();
-    long end = sectionEndAfter(start);
+    long end = seriesEnd();
     this.seriesRegion = index.slice(SERIES, start, Math.max(0, end - start));
     this.seriesView = Cursor.viewOf(seriesRegion);
   }
 
-  /** The smallest non-zero TOC offset greater than {@code start} (the TOC itself at worst). */
-  final long sectionEndAfter(long start) {
+  /**
+   * End of the section starting at {@code start}: the smallest of {@code followers} (TOC
+   * offsets of the sections that may come next) that is not before it, or the TOC.
+   */
+  final long sectionEnd(long start, long... followers) {
     long end = index.length() - IndexFormat.TOC_LEN;
-    long[] offs = {
-      toc.symbols(), toc.series(), toc.labelIndices(), toc.labelOffsetTable(), toc.postings(),
-      toc.postingsOffsetTable()
-    };
-    for (long o : offs) {
-      if (o > start && o < end) {
+    for (long o : followers) {
+      if (o >= start && o < end && o != 0) {
         end = o;
       }
     }
     return end;
+  }
+
+  final long seriesEnd() {
+    return sectionEnd(
+        toc.series(), toc.labelIndices(), toc.postings(), toc.labelOffsetTable(), toc.postingsOffsetTable());
+  }
+
+  final long labelIndicesEnd() {
+    return sectionEnd(toc.labelIndices(), toc.postings(), toc.labelOffsetTable(), toc.postingsOffsetTable());
+  }
+
+  final long postingsEnd() {
+    return sectionEnd(toc.postings(), toc.labelOffsetTable(), toc.postingsOffsetTable());
   }
 
   /** Builds the label name cache from the names of the postings offset table. */

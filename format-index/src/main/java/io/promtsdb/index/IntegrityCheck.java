@@ -67,18 +67,18 @@ final class IntegrityCheck {
     long symbolsEnd = checkSymbols();
     require(symbolsEnd == toc.series(), toc.series(), "series section start", toc.series(), symbolsEnd);
 
-    long seriesEnd = r.sectionEndAfter(toc.series());
+    long seriesEnd = r.seriesEnd();
     checkSeries(toc.series(), seriesEnd);
 
     long postingsStart = seriesEnd;
     if (toc.labelIndices() != 0 && toc.labelIndices() != toc.postings()) {
       require(toc.labelIndices() == seriesEnd, seriesEnd, "label indices start", toc.labelIndices(), seriesEnd);
-      long end = r.sectionEndAfter(toc.labelIndices());
+      long end = r.labelIndicesEnd();
       checkLabelIndices(toc.labelIndices(), end);
       postingsStart = end;
     }
     require(toc.postings() == postingsStart, postingsStart, "postings start", toc.postings(), postingsStart);
-    long postingsEnd = r.sectionEndAfter(toc.postings());
+    long postingsEnd = r.postingsEnd();
     checkPostings(toc.postings(), postingsEnd);
 
     long next = postingsEnd;
@@ -115,13 +115,14 @@ final class IntegrityCheck {
   }
 
   private void checkLayout() throws CorruptFormatException {
-    long prev = IndexFormat.HEADER_LEN - 1;
+    // Symbols, then series (possibly empty), label indices and postings, then the tables.
+    long prev = IndexFormat.HEADER_LEN;
     String[] names = {"symbols", "series", "postings", "postings offset table"};
     long[] offs = {toc.symbols(), toc.series(), toc.postings(), toc.postingsOffsetTable()};
     for (int i = 0; i < offs.length; i++) {
-      if (offs[i] <= prev) {
+      if (offs[i] < prev || (i == 1 && offs[i] == prev)) {
         throw in(Toc.SECTION)
-            .corrupt(tocStart, "TOC offset of " + names[i] + " (" + offs[i] + ") is not after " + prev);
+            .corrupt(tocStart, "TOC offset of " + names[i] + " (" + offs[i] + ") is before " + prev);
       }
       prev = offs[i];
     }

@@ -172,6 +172,11 @@ final class MergePostings implements Postings {
     return true;
   }
 
+  /** Whether the merge was materialised into a bitmap (for tests). */
+  boolean materialised() {
+    return bitmap != null;
+  }
+
   @Override
   public long cost() {
     if (bitmap != null) {
