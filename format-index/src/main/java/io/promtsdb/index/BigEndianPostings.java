@@ -6,7 +6,9 @@ import java.nio.ByteBuffer;
  * Postings over the raw bytes of a postings list: {@code n} big-endian uint32 references,
  * read in place from the index mapping. The buffer was bounds- and checksum-checked when
  * the list was opened; ascending order is what Prometheus writes (verified by {@code
- * checkIntegrity}).
+ * checkIntegrity}). A list that is not ascending (corrupt bytes read with verification off)
+ * gives unspecified references but never an exception or an endless loop: every move only
+ * advances the position.
  */
 final class BigEndianPostings implements Postings, SortedRefList {
   private final ByteBuffer refs;
@@ -109,9 +111,14 @@ final class BigEndianPostings implements Postings, SortedRefList {
 
   @Override
   public void orRemainingInto(long[] words, long base) {
+    // Bounds-checked: a list read without checksum verification may be corrupt and not
+    // ascending; its out-of-range references are dropped rather than failing.
+    long limit = (long) words.length << 6;
     for (int i = pos + 1; i < n; i++) {
       long b = get(i) - base;
-      words[(int) (b >>> 6)] |= 1L << b;
+      if (b >= 0 && b < limit) {
+        words[(int) (b >>> 6)] |= 1L << b;
+      }
     }
     pos = n;
   }
