@@ -65,6 +65,34 @@ class GoWrittenIndexTest {
     }
   }
 
+  @ParameterizedTest
+  @CsvSource({
+    "empty, WITH_LABEL_INDICES, go242", "empty, WITHOUT_LABEL_INDICES, upstream",
+    "symbols-only, WITH_LABEL_INDICES, go242", "symbols-only, WITHOUT_LABEL_INDICES, upstream",
+    "one-series, WITH_LABEL_INDICES, go242", "one-series, WITHOUT_LABEL_INDICES, upstream",
+    "empty-value, WITH_LABEL_INDICES, go242", "empty-value, WITHOUT_LABEL_INDICES, upstream"
+  })
+  void edgeCasesMatchTheGoBytes(String name, IndexWriter.Layout layout, String writer, @TempDir Path dir)
+      throws Exception {
+    String base = "/go-written/edge-cases/" + name;
+    GoWrittenInput in = GoWrittenInput.load(base + ".txt");
+    byte[] golden = GoWrittenInput.bytes(base + "." + writer);
+    Path out = dir.resolve("index");
+    try (IndexWriter w = IndexWriter.create(out, IndexWriter.Options.DEFAULT.withLayout(layout))) {
+      w.addSymbols(in.symbols());
+      for (IndexSeries s : in.series()) {
+        w.addSeries(s.labels(), s.chunks());
+      }
+    }
+    assertThat(Files.readAllBytes(out)).isEqualTo(golden);
+    try (IndexReader r = IndexReader.open(ByteSource.of(name, golden))) {
+      assertThat(r.checkIntegrity().series()).isEqualTo(in.series().size());
+      assertThat(Postings.count(r.allPostings())).isEqualTo(in.series().size());
+      Rewrite.copy(r, dir.resolve("again"), IndexWriter.Options.DEFAULT.withLayout(layout));
+      assertThat(Files.readAllBytes(dir.resolve("again"))).isEqualTo(golden);
+    }
+  }
+
   @Test
   void labelValuesFollowUtf8ByteOrderNotUtf16() throws Exception {
     try (IndexReader r =

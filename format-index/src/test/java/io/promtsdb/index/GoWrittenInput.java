@@ -17,9 +17,10 @@ record GoWrittenInput(List<String> symbols, List<IndexSeries> series) {
   static final String DIR = "/go-written/unicode-1000/";
 
   static InputStream resource(String name) {
-    InputStream in = GoWrittenInput.class.getResourceAsStream(DIR + name);
+    String path = name.startsWith("/") ? name : DIR + name;
+    InputStream in = GoWrittenInput.class.getResourceAsStream(path);
     if (in == null) {
-      throw new IllegalStateException("missing test resource " + DIR + name);
+      throw new IllegalStateException("missing test resource " + path);
     }
     return in;
   }
@@ -33,10 +34,14 @@ record GoWrittenInput(List<String> symbols, List<IndexSeries> series) {
   }
 
   static GoWrittenInput load() {
+    return load("input.txt");
+  }
+
+  static GoWrittenInput load(String resourceName) {
     List<String> symbols = new ArrayList<>();
     List<IndexSeries> series = new ArrayList<>();
     try (BufferedReader r =
-        new BufferedReader(new InputStreamReader(resource("input.txt"), StandardCharsets.UTF_8))) {
+        new BufferedReader(new InputStreamReader(resource(resourceName), StandardCharsets.UTF_8))) {
       for (String line = r.readLine(); line != null; line = r.readLine()) {
         String[] f = line.split(" ", -1);
         switch (f[0]) {
