@@ -78,7 +78,7 @@ public final class IndexWriter implements Closeable {
       if (sortBufferEntries < 16) {
         throw new IllegalArgumentException("sortBufferEntries must be >= 16: " + sortBufferEntries);
       }
-      if (symbolCacheSize < 1 || Integer.bitCount(symbolCacheSize) != 1) {
+      if (symbolCacheSize < 2 || Integer.bitCount(symbolCacheSize) != 1) {
         throw new IllegalArgumentException("symbolCacheSize must be a power of two: " + symbolCacheSize);
       }
     }
@@ -125,6 +125,8 @@ public final class IndexWriter implements Closeable {
   private final DataWriter entry = new DataWriter(512);
   private long[] labelRefs = new long[32];
   private PostingsSorter sorter;
+  // Every series reference, in order: the all-postings list, staged on disk.
+  private PostingsSorter.RunWriter allIds;
 
   // TOC.
   private long tocSeries;
@@ -290,7 +292,7 @@ public final class IndexWriter implements Closeable {
       for (int i = 0; i < n; i++) {
         sorter.add(PostingsSorter.key(labelRefs[2 * i], labelRefs[2 * i + 1]), id);
       }
-      sorter.add(PostingsSorter.ALL, id);
+      allIds.write(0, id);
       lastSeries = labels;
       lastChunkRef = lastRef;
       seriesCount++;
@@ -330,6 +332,7 @@ public final class IndexWriter implements Closeable {
           finishSymbols();
           tocSeries = out.position();
           sorter = new PostingsSorter(tempDir, tempPrefix, options.sortBufferEntries());
+          allIds = new PostingsSorter.RunWriter(allTemp());
         }
         case DONE -> finishIndex();
         default -> throw new AssertionError(s);
@@ -388,7 +391,11 @@ public final class IndexWriter implements Closeable {
         if (sorter != null) {
           sorter.close();
         }
+        if (allIds != null) {
+          allIds.close();
+        }
         Files.deleteIfExists(poTemp());
+        Files.deleteIfExists(allTemp());
         if (mapped != null) {
           mapped.close();
         }
@@ -401,6 +408,10 @@ public final class IndexWriter implements Closeable {
     return tempDir.resolve(tempPrefix + "_tmp_po");
   }
 
+  private Path allTemp() {
+    return tempDir.resolve(tempPrefix + "_tmp_all");
+  }
+
   private void finishIndex() throws IOException {
     tocLabelIndices = out.position();
     sorter.finish();
@@ -409,16 +420,12 @@ public final class IndexWriter implements Closeable {
     int labelIndexCount = 0;
     if (options.layout() == Layout.WITH_LABEL_INDICES) {
       labelIndexTable = new long[32];
-      try (PostingsSorter.Stream st = sorter.stream()) {
+      try (PostingsSorter.Stream st = sorter.keyStream()) {
         long curName = -1;
-        long prevValue = -1;
         long start = 0;
         long count = 0;
         while (st.next()) {
           long key = st.key();
-          if (key == PostingsSorter.ALL) {
-            continue;
-          }
           long name = PostingsSorter.nameRef(key);
           long value = PostingsSorter.valueRef(key);
           if (name != curName) {
@@ -439,14 +446,10 @@ public final class IndexWriter implements Closeable {
             out.writeBe32(0);
             block.begin();
             curName = name;
-            prevValue = -1;
             count = 0;
           }
-          if (value != prevValue) {
-            block.be32((int) value);
-            count++;
-            prevValue = value;
-          }
+          block.be32((int) value);
+          count++;
         }
         if (curName >= 0) {
           endLabelIndex(block, start, count);
@@ -536,17 +539,30 @@ public final class IndexWriter implements Closeable {
     SymbolEntries names = new SymbolEntries(symbols);
     SymbolEntries values = new SymbolEntries(symbols);
     byte[] scratch = new byte[64];
+    allIds.close();
     try (OutputStream po = new BufferedOutputStream(Files.newOutputStream(poTemp()), 1 << 16);
         PostingsSorter.Stream st = sorter.stream()) {
-      long curKey = PostingsSorter.ALL;
+      // The all-postings list, key ("", ""), first.
       long start = beginList(block);
       writeOffsetEntry(po, null, null, -1, -1, start, scratch);
       long count = 0;
+      try (PostingsSorter.RunReader all = new PostingsSorter.RunReader(allTemp())) {
+        while (all.next()) {
+          block.be32((int) all.id);
+          count++;
+        }
+      }
+      endList(block, start, count);
+      lists++;
+      long curKey = -1;
+      count = 0;
       while (st.next()) {
         long key = st.key();
         if (key != curKey) {
-          endList(block, start, count);
-          lists++;
+          if (curKey >= 0) {
+            endList(block, start, count);
+            lists++;
+          }
           curKey = key;
           start = beginList(block);
           long name = PostingsSorter.nameRef(key);
@@ -556,8 +572,10 @@ public final class IndexWriter implements Closeable {
         block.be32(st.id());
         count++;
       }
-      endList(block, start, count);
-      lists++;
+      if (curKey >= 0) {
+        endList(block, start, count);
+        lists++;
+      }
     }
     return lists;
   }

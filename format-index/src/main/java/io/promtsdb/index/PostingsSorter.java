@@ -1,13 +1,10 @@
 package io.promtsdb.index;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,12 +21,12 @@ import java.util.List;
  * (up to every series) in maps.
  *
  * <p>A pair is keyed {@code (nameRef + 1) << 32 | valueRef} over symbol references, so keys
- * sort like (name, value) by raw bytes; key {@link #ALL} (0) is the all-postings list.
- * Series are added in ascending order and the sort is stable, so the series of one key come
- * out ascending.
+ * sort like (name, value) by raw bytes. Series are added in ascending order and the sort is
+ * stable, so the series of one key come out ascending. Each spilled run has a companion run
+ * of its distinct keys, so that listing the pairs (for the label index sections, which come
+ * before the postings) merges only those.
  */
 final class PostingsSorter implements Closeable {
-  static final long ALL = 0;
   static final int FAN_IN = 64;
   private static final int IO_BUFFER = 1 << 16;
 
@@ -41,6 +38,8 @@ final class PostingsSorter implements Closeable {
   private int[] idsTmp;
   private int n;
   private final List<Path> runs = new ArrayList<>();
+  // Beside each run: its distinct keys (id 0), so listing the pairs merges far less.
+  private final List<Path> keyRuns = new ArrayList<>();
   private int runNames;
   private boolean finished;
   private long total;
@@ -85,12 +84,21 @@ final class PostingsSorter implements Closeable {
   private void spill() throws IOException {
     sortBuffer();
     Path run = newRun();
-    try (RunWriter w = new RunWriter(run)) {
+    Path keyRun = newRun();
+    try (RunWriter w = new RunWriter(run);
+        RunWriter kw = new RunWriter(keyRun)) {
+      long prev = -1;
       for (int i = 0; i < n; i++) {
-        w.write(keys[i], ids[i]);
+        long key = keys[i];
+        w.write(key, ids[i]);
+        if (key != prev) {
+          kw.write(key, 0);
+          prev = key;
+        }
       }
     }
     runs.add(run);
+    keyRuns.add(keyRun);
     n = 0;
   }
 
@@ -111,20 +119,30 @@ final class PostingsSorter implements Closeable {
     if (n > 0) {
       spill();
     }
-    while (runs.size() > FAN_IN) {
-      List<Path> group = new ArrayList<>(runs.subList(0, FAN_IN));
+    reduce(runs, false);
+    reduce(keyRuns, true);
+  }
+
+  // Merges groups of FAN_IN runs until at most FAN_IN remain.
+  private void reduce(List<Path> list, boolean distinct) throws IOException {
+    while (list.size() > FAN_IN) {
+      List<Path> group = new ArrayList<>(list.subList(0, FAN_IN));
       Path merged = newRun();
       try (RunWriter w = new RunWriter(merged);
           MergeStream m = new MergeStream(group)) {
+        long prev = -1;
         while (m.next()) {
-          w.write(m.key(), m.id());
+          if (!distinct || m.key() != prev) {
+            w.write(m.key(), m.id());
+            prev = m.key();
+          }
         }
       }
       for (Path p : group) {
         Files.deleteIfExists(p);
       }
-      runs.subList(0, FAN_IN).clear();
-      runs.add(merged);
+      list.subList(0, FAN_IN).clear();
+      list.add(merged);
     }
   }
 
@@ -137,6 +155,43 @@ final class PostingsSorter implements Closeable {
       return new ArrayStream();
     }
     return new MergeStream(runs);
+  }
+
+  /** The distinct keys, ascending (ids are meaningless); after {@link #finish()}. */
+  Stream keyStream() throws IOException {
+    if (!finished) {
+      throw new IllegalStateException("finish() first");
+    }
+    Stream all = runs.isEmpty() ? new ArrayStream() : new MergeStream(keyRuns);
+    return new Stream() {
+      private long prev = -1;
+
+      @Override
+      public boolean next() throws IOException {
+        while (all.next()) {
+          if (all.key() != prev) {
+            prev = all.key();
+            return true;
+          }
+        }
+        return false;
+      }
+
+      @Override
+      public long key() {
+        return prev;
+      }
+
+      @Override
+      public int id() {
+        return 0;
+      }
+
+      @Override
+      public void close() throws IOException {
+        all.close();
+      }
+    };
   }
 
   /** Sorted entries. */
@@ -232,73 +287,98 @@ final class PostingsSorter implements Closeable {
 
   // ---- run files: per entry uvarint(key delta), then uvarint(id delta) if the key repeats, else uvarint(id) ----
 
-  private static final class RunWriter implements Closeable {
+  static final class RunWriter implements Closeable {
     private final OutputStream out;
+    private final byte[] buf = new byte[IO_BUFFER];
+    private int n;
     private long prevKey;
     private long prevId;
 
     RunWriter(Path p) throws IOException {
-      out = new BufferedOutputStream(Files.newOutputStream(p), IO_BUFFER);
+      out = Files.newOutputStream(p);
     }
 
     void write(long key, int id) throws IOException {
+      if (buf.length - n < 20) {
+        out.write(buf, 0, n);
+        n = 0;
+      }
       long uid = Integer.toUnsignedLong(id);
       long dk = key - prevKey;
-      putUvarint(dk);
-      putUvarint(dk == 0 ? uid - prevId : uid);
+      n = io.promtsdb.core.Varints.putUvarint(buf, n, dk);
+      n = io.promtsdb.core.Varints.putUvarint(buf, n, dk == 0 ? uid - prevId : uid);
       prevKey = key;
       prevId = uid;
     }
 
-    private void putUvarint(long v) throws IOException {
-      while ((v & ~0x7FL) != 0) {
-        out.write((int) (v | 0x80));
-        v >>>= 7;
-      }
-      out.write((int) v);
-    }
+    private boolean closed;
 
     @Override
     public void close() throws IOException {
-      out.close();
+      if (closed) {
+        return;
+      }
+      closed = true;
+      try {
+        out.write(buf, 0, n);
+      } finally {
+        out.close();
+      }
     }
   }
 
-  private static final class RunReader implements Closeable {
+  static final class RunReader implements Closeable {
     private final InputStream in;
+    private final byte[] buf = new byte[IO_BUFFER];
+    private int pos;
+    private int lim;
     long key;
     long id;
 
     RunReader(Path p) throws IOException {
-      in = new BufferedInputStream(Files.newInputStream(p), IO_BUFFER);
+      in = Files.newInputStream(p);
+    }
+
+    private boolean fill() throws IOException {
+      // Keep the unread tail (less than one entry) and append.
+      int rest = lim - pos;
+      System.arraycopy(buf, pos, buf, 0, rest);
+      pos = 0;
+      lim = rest;
+      int r = in.read(buf, lim, buf.length - lim);
+      if (r > 0) {
+        lim += r;
+      }
+      return r > 0;
     }
 
     /** Reads the next entry; false at the end of the run. */
     boolean next() throws IOException {
-      int b = in.read();
-      if (b < 0) {
-        return false;
+      // An entry is at most 20 bytes; refill when fewer remain.
+      if (lim - pos < 20) {
+        fill();
+        if (pos == lim) {
+          return false;
+        }
       }
-      long dk = uvarint(b);
-      long v = uvarint(in.read());
+      long dk = uvarint();
+      long v = uvarint();
       key += dk;
       id = dk == 0 ? id + v : v;
       return true;
     }
 
-    private long uvarint(int b) throws IOException {
+    private long uvarint() throws IOException {
       long x = 0;
-      int shift = 0;
-      while (true) {
-        if (b < 0) {
+      for (int shift = 0; ; shift += 7) {
+        if (pos >= lim) {
           throw new EOFException("truncated sort run");
         }
+        int b = buf[pos++];
         x |= (long) (b & 0x7F) << shift;
-        if (b < 0x80) {
+        if (b >= 0) {
           return x;
         }
-        shift += 7;
-        b = in.read();
       }
     }
 
@@ -308,68 +388,88 @@ final class PostingsSorter implements Closeable {
     }
   }
 
-  /** A k-way merge of runs through a binary heap ordered by (key, id). */
+  /**
+   * A k-way merge of runs through a loser tree over primitive keys: the order (key, id),
+   * with exhausted runs at (MAX, MAX).
+   */
   private static final class MergeStream implements Stream {
     private final RunReader[] readers;
-    private final int[] heap;
-    private int size;
+    private final int k;
+    private final long[] keys;
+    private final long[] ids;
+    private final int[] tree;
     private long key;
     private int id;
 
     MergeStream(List<Path> runs) throws IOException {
-      readers = new RunReader[runs.size()];
-      heap = new int[runs.size()];
+      k = runs.size();
+      readers = new RunReader[k];
+      keys = new long[k];
+      ids = new long[k];
+      tree = new int[Math.max(k, 1)];
       try {
-        for (int i = 0; i < readers.length; i++) {
+        for (int i = 0; i < k; i++) {
           readers[i] = new RunReader(runs.get(i));
-          if (readers[i].next()) {
-            heap[size++] = i;
-          }
+          load(i);
         }
       } catch (IOException | RuntimeException e) {
         close();
         throw e;
       }
-      for (int i = size / 2 - 1; i >= 0; i--) {
-        down(i);
+      int[] winners = new int[2 * k];
+      for (int i = 0; i < k; i++) {
+        winners[k + i] = i;
+      }
+      for (int node = k - 1; node >= 1; node--) {
+        int a = winners[2 * node];
+        int b = winners[2 * node + 1];
+        if (less(b, a)) {
+          int t = a;
+          a = b;
+          b = t;
+        }
+        winners[node] = a;
+        tree[node] = b;
+      }
+      tree[0] = k == 1 ? 0 : winners[1];
+    }
+
+    private void load(int i) throws IOException {
+      RunReader r = readers[i];
+      if (r.next()) {
+        keys[i] = r.key;
+        ids[i] = r.id;
+      } else {
+        keys[i] = Long.MAX_VALUE;
+        ids[i] = Long.MAX_VALUE;
       }
     }
 
     private boolean less(int a, int b) {
-      RunReader x = readers[a];
-      RunReader y = readers[b];
-      return x.key < y.key || (x.key == y.key && x.id < y.id);
-    }
-
-    private void down(int i) {
-      while (true) {
-        int l = 2 * i + 1;
-        if (l >= size) {
-          return;
-        }
-        int m = l + 1 < size && less(heap[l + 1], heap[l]) ? l + 1 : l;
-        if (!less(heap[m], heap[i])) {
-          return;
-        }
-        int t = heap[m];
-        heap[m] = heap[i];
-        heap[i] = t;
-        i = m;
-      }
+      long ka = keys[a];
+      long kb = keys[b];
+      return ka < kb || (ka == kb && ids[a] < ids[b]);
     }
 
     @Override
     public boolean next() throws IOException {
-      if (size == 0) {
+      int w = tree[0];
+      if (keys[w] == Long.MAX_VALUE) {
         return false;
       }
-      RunReader top = readers[heap[0]];
-      key = top.key;
-      id = (int) top.id;
-      if (!top.next()) {
-        heap[0] = heap[--size];
+      key = keys[w];
+      id = (int) ids[w];
+      load(w);
+      // Replay from leaf w to the root.
+      int winner = w;
+      for (int node = (w + k) >>> 1; node > 0; node >>>= 1) {
+        int loser = tree[node];
+        if (less(loser, winner)) {
+          tree[node] = winner;
+          winner = loser;
+        }
       }
-      down(0);
+      tree[0] = winner;
       return true;
     }
 
@@ -408,10 +508,10 @@ final class PostingsSorter implements Closeable {
     for (Path p : runs) {
       Files.deleteIfExists(p);
     }
+    for (Path p : keyRuns) {
+      Files.deleteIfExists(p);
+    }
     runs.clear();
-  }
-
-  static UncheckedIOException unchecked(IOException e) {
-    return new UncheckedIOException(e);
+    keyRuns.clear();
   }
 }

@@ -15,6 +15,9 @@ final class SymbolRefs {
   private final int shift;
 
   SymbolRefs(SymbolTable table, int cacheSize) {
+    if (cacheSize < 2 || Integer.bitCount(cacheSize) != 1) {
+      throw new IllegalArgumentException("cache size must be a power of two >= 2: " + cacheSize);
+    }
     this.table = table;
     this.keys = new String[cacheSize];
     this.refs = new int[cacheSize];
@@ -23,7 +26,7 @@ final class SymbolRefs {
 
   /** The reference of {@code symbol}; throws if it is not in the table. */
   long ref(String symbol) {
-    int slot = cacheSize() == 1 ? 0 : (symbol.hashCode() * 0x9E3779B9) >>> shift;
+    int slot = (symbol.hashCode() * 0x9E3779B9) >>> shift;
     String k = keys[slot];
     if (k != null && (k == symbol || k.equals(symbol))) {
       return refs[slot];
@@ -40,9 +43,5 @@ final class SymbolRefs {
     keys[slot] = symbol;
     refs[slot] = ref;
     return ref;
-  }
-
-  private int cacheSize() {
-    return keys.length;
   }
 }
