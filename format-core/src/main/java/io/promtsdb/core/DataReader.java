@@ -151,6 +151,40 @@ public final class DataReader {
    * tenth at most 1. The result is the uint64 bit pattern; non-minimal encodings are accepted.
    */
   public long uvarint() throws CorruptFormatException {
+    if (array != null && limit - pos >= Varints.MAX_LEN) {
+      return uvarintFromArray();
+    }
+    return uvarintSlow();
+  }
+
+  // At least MAX_LEN bytes remain: no per-byte limit checks. Same acceptance as the slow path.
+  private long uvarintFromArray() throws CorruptFormatException {
+    final byte[] a = array;
+    int i = arrayBase + (int) pos;
+    final int start = i;
+    long b = a[i++];
+    if (b >= 0) {
+      pos++;
+      return b;
+    }
+    long x = b & 0x7F;
+    for (int shift = 7; shift < 63; shift += 7) {
+      b = a[i++];
+      if (b >= 0) {
+        pos += i - start;
+        return x | (b << shift);
+      }
+      x |= (b & 0x7F) << shift;
+    }
+    b = a[i++];
+    if (b >= 0 && b <= 1) {
+      pos += i - start;
+      return x | (b << 63);
+    }
+    throw source.corrupt(pos, "uvarint overflows 64 bits");
+  }
+
+  private long uvarintSlow() throws CorruptFormatException {
     long start = pos;
     long x = 0;
     int shift = 0;

@@ -317,17 +317,13 @@ public final class Histogram {
     return h;
   }
 
+  /**
+   * Go's {@code String()}: {@code {count:12, sum:19.4, [-4,-2):1, [-0.001,0.001]:2,
+   * (0.5,1]:1, ...}}, the form promtool's {@code tsdb dump} prints.
+   */
   @Override
   public String toString() {
-    return "Histogram{hint=" + counterResetHint + ", schema=" + schema
-        + ", zeroThreshold=" + zeroThreshold + ", zeroCount=" + Long.toUnsignedString(zeroCount)
-        + ", count=" + Long.toUnsignedString(count) + ", sum=" + sum
-        + ", positiveSpans=" + Arrays.toString(positiveSpans)
-        + ", positiveBuckets=" + Arrays.toString(positiveBuckets)
-        + ", negativeSpans=" + Arrays.toString(negativeSpans)
-        + ", negativeBuckets=" + Arrays.toString(negativeBuckets)
-        + (customValues.length > 0 ? ", customValues=" + Arrays.toString(customValues) : "")
-        + "}";
+    return HistogramFormat.format(this);
   }
 
   /** Builds a {@link Histogram}; arrays passed in are copied. */

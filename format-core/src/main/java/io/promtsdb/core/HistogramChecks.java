@@ -100,7 +100,20 @@ final class HistogramChecks {
     }
   }
 
-  static InvalidHistogramException negativeBucket(String side, int i, Object count) {
+  static InvalidHistogramException negativeBucket(String side, int i, long count) {
+    return negativeBucket(side, i, Long.toString(count));
+  }
+
+  static InvalidHistogramException negativeBucket(String side, int i, double count) {
+    // Go prints the float with %v: integral values without a fraction.
+    String s =
+        count == Math.rint(count) && Math.abs(count) < 1e21
+            ? Long.toString((long) count)
+            : Double.toString(count);
+    return negativeBucket(side, i, s);
+  }
+
+  private static InvalidHistogramException negativeBucket(String side, int i, String count) {
     return new InvalidHistogramException(
         Kind.NEGATIVE_BUCKET_COUNT,
         side + ": bucket number " + (i + 1) + " has observation count of " + count

@@ -1,0 +1,15 @@
+/**
+ * JMH benchmarks of PromTSDB's hot paths. Run from the shaded {@code benchmarks.jar} on the
+ * class path; this descriptor documents the dependencies and exports the benchmark packages
+ * (JMH's generated code reflects into them).
+ */
+module io.promtsdb.benchmarks {
+  requires io.promtsdb.core;
+  requires io.promtsdb.wal;
+  requires jmh.core;
+  requires com.fasterxml.jackson.databind;
+
+  exports io.promtsdb.benchmarks;
+  exports io.promtsdb.benchmarks.core;
+  exports io.promtsdb.benchmarks.wal;
+}
