@@ -293,6 +293,22 @@ abstract sealed class IndexReaderBase permits IndexReaderV1, IndexReaderV2 {
   abstract void forEachPostingsOffset(PostingsOffsetTable.EntryVisitor visitor)
       throws CorruptFormatException;
 
+  /** Each value of {@code name} with the count field of its postings list. */
+  abstract void forEachValueCount(String name, PostingsStats.ValueCounts f)
+      throws CorruptFormatException;
+
+  /** The count field of the postings list at {@code offset}, its length checked. */
+  final long postingsCount(long offset) throws CorruptFormatException {
+    io.promtsdb.core.ByteSource lists = index.slice(PostingsList.SECTION, 0, index.length());
+    lists.checkRange(offset, 8);
+    long len = Integer.toUnsignedLong(lists.be32(offset));
+    long n = Integer.toUnsignedLong(lists.be32(offset + 4));
+    if (len != 4 + 4 * n || offset + 8 + 4 * n + 4 > lists.length()) {
+      throw lists.mismatch(offset, "postings list length for " + n + " postings", len, 4 + 4 * n);
+    }
+    return n;
+  }
+
   /** Whether the postings offset table must be sorted (v2). */
   abstract boolean postingsOffsetTableSorted();
 

@@ -96,6 +96,30 @@ final class IndexReaderV1 extends IndexReaderBase implements IndexReader {
   }
 
   @Override
+  void forEachValueCount(String name, PostingsStats.ValueCounts f) throws CorruptFormatException {
+    Map<String, Long> offsets = postingsOffsets.values(name);
+    if (offsets == null) {
+      return;
+    }
+    for (String v : labelValues(name)) {
+      int len = v.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      f.value(
+          new PostingsStats.Value() {
+            @Override
+            public int length() {
+              return len;
+            }
+
+            @Override
+            public String string() {
+              return v;
+            }
+          },
+          postingsCount(offsets.get(v)));
+    }
+  }
+
+  @Override
   void forEachPostingsOffset(PostingsOffsetTable.EntryVisitor visitor)
       throws CorruptFormatException {
     PostingsOffsetTable.forEach(postingsOffsets.payload, visitor);

@@ -123,6 +123,35 @@ final class IndexReaderV2 extends IndexReaderBase implements IndexReader {
     return Postings.merge(its);
   }
 
+  @Override
+  void forEachValueCount(String name, PostingsStats.ValueCounts f) throws CorruptFormatException {
+    SampledPostingsOffsets.Name n = postingsOffsets.name(name);
+    if (n == null) {
+      return;
+    }
+    postingsOffsets.walk(
+        n,
+        n.firstPos(),
+        (c, len, off) -> {
+          long at = c.pos;
+          f.value(
+              new PostingsStats.Value() {
+                @Override
+                public int length() {
+                  return len;
+                }
+
+                @Override
+                public String string() throws CorruptFormatException {
+                  c.pos = at;
+                  return new String(c.bytes(len), StandardCharsets.UTF_8);
+                }
+              },
+              postingsCount(off));
+          return true;
+        });
+  }
+
   private Postings open(long offset) throws CorruptFormatException {
     return PostingsList.open(index, offset, options.verifyPostingsChecksums());
   }

@@ -84,6 +84,18 @@ public interface Postings {
   }
 
   /**
+   * A list over {@code refs[from..to)} that the caller guarantees to be non-negative and
+   * strictly ascending (not checked: O(1), for lists built by code that keeps them sorted).
+   * Unsorted input gives unspecified results, never an exception or an endless loop.
+   */
+  static Postings ofUnchecked(long[] refs, int from, int to) {
+    if (from < 0 || to > refs.length || from > to) {
+      throw new IndexOutOfBoundsException("[" + from + ", " + to + ") of " + refs.length);
+    }
+    return from == to ? empty() : new ListPostings(refs, from, to);
+  }
+
+  /**
    * The intersection: references present in every input. Lazy; the input with the lowest
    * {@link #cost()} leads and the others are advanced with {@link #seek} (galloping in
    * lists), so a short list intersected with long ones costs about its own length times
