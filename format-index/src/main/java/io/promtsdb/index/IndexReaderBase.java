@@ -116,7 +116,24 @@ abstract sealed class IndexReaderBase permits IndexReaderV1, IndexReaderV2 {
 
   private String nameSymbol(long ref) throws CorruptFormatException {
     int i = Arrays.binarySearch(nameRefs, ref);
-    return i >= 0 ? nameStrings[i] : symbols.lookup(ref);
+    return i >= 0 ? nameStrings[i] : valueSymbol(ref);
+  }
+
+  /** A recently looked-up symbol. Entries are immutable, so racing readers are safe. */
+  private record CachedSymbol(long ref, String value) {}
+
+  private static final int VALUE_CACHE = 1 << 12;
+  private final CachedSymbol[] valueCache = new CachedSymbol[VALUE_CACHE];
+
+  private String valueSymbol(long ref) throws CorruptFormatException {
+    int slot = (int) ((ref * 0x9E3779B97F4A7C15L) >>> 52);
+    CachedSymbol c = valueCache[slot];
+    if (c != null && c.ref == ref) {
+      return c.value;
+    }
+    String v = symbols.lookup(ref);
+    valueCache[slot] = new CachedSymbol(ref, v);
+    return v;
   }
 
   /** File offset of the series entry {@code ref} refers to. */
@@ -164,46 +181,23 @@ abstract sealed class IndexReaderBase permits IndexReaderV1, IndexReaderV2 {
 
   public final Optional<String> labelValueFor(long ref, String name)
       throws CorruptFormatException {
-    DataReader r = new DataReader(seriesPayload(ref));
-    int n = r.uvarintCount(2, "label count");
+    SeriesDecoder d = seriesDecoder(ref, new long[1]);
+    int n = d.count(2, "label count");
     for (int i = 0; i < n; i++) {
-      long nameRef = r.uvarint32();
-      long valueRef = r.uvarint32();
+      long nameRef = d.uvarint32();
+      long valueRef = d.uvarint32();
       if (nameSymbol(nameRef).equals(name)) {
-        return Optional.of(symbols.lookup(valueRef));
+        return Optional.of(valueSymbol(valueRef));
       }
     }
     return Optional.empty();
   }
 
-  /**
-   * The payload of a series entry, length- and (by default) checksum-checked:
-   *
-   * <pre>
-   * len      uvarint (at most 5 bytes)
-   * payload  nlabels uvarint, nlabels × (name ref uvarint32, value ref uvarint32),
-   *          nchunks uvarint, chunk metas
-   * crc      BE32 CRC32C over payload
-   * </pre>
-   */
-  final ByteSource seriesPayload(long ref) throws CorruptFormatException {
-    long off = seriesOffset(ref);
-    long pos = off - toc.series();
-    if (pos < 0 || pos >= seriesRegion.length()) {
-      throw seriesRegion.corrupt(
-          Math.max(0, Math.min(pos, seriesRegion.length())),
-          "series reference "
-              + ref
-              + " (offset "
-              + off
-              + ") lies outside the series section ["
-              + toc.series()
-              + ", "
-              + (toc.series() + seriesRegion.length())
-              + ")");
-    }
-    return entryPayload(pos, options.verifySeriesChecksums());
-  }
+  // A series entry:
+  //   len      uvarint (at most 5 bytes)
+  //   payload  nlabels uvarint, nlabels × (name ref uvarint32, value ref uvarint32),
+  //            nchunks uvarint, chunk metas
+  //   crc      BE32 CRC32C over payload
 
   /** The payload of the series entry at {@code pos} of the series region. */
   final ByteSource entryPayload(long pos, boolean verify) throws CorruptFormatException {
@@ -233,19 +227,63 @@ abstract sealed class IndexReaderBase permits IndexReaderV1, IndexReaderV2 {
   }
 
   final Labels readSeries(long ref, ChunkMetaList chunks) throws CorruptFormatException {
-    DataReader r = new DataReader(seriesPayload(ref));
-    int n = r.uvarintCount(2, "label count");
+    long[] base = new long[1];
+    SeriesDecoder d = seriesDecoder(ref, base);
+    int n = d.count(2, "label count");
     String[] pairs = new String[2 * n];
     for (int i = 0; i < n; i++) {
-      pairs[2 * i] = nameSymbol(r.uvarint32());
-      pairs[2 * i + 1] = symbols.lookup(r.uvarint32());
+      pairs[2 * i] = nameSymbol(d.uvarint32());
+      pairs[2 * i + 1] = valueSymbol(d.uvarint32());
     }
     if (chunks != null) {
       chunks.clear();
-      readChunkMetas(r, chunks);
-      r.expectEnd("series entry");
+      d.chunkMetas(chunks);
+      d.expectEnd();
     }
     return Labels.of(pairs);
+  }
+
+  /** The entry of series {@code ref}, copied to the heap and checked, ready to decode. */
+  private SeriesDecoder seriesDecoder(long ref, long[] base) throws CorruptFormatException {
+    long off = seriesOffset(ref);
+    long pos = off - toc.series();
+    ByteSource region = seriesRegion;
+    if (pos < 0 || pos >= region.length()) {
+      throw region.corrupt(
+          Math.max(0, Math.min(pos, region.length())),
+          "series reference " + ref + " (offset " + off + ") lies outside the series section ["
+              + toc.series() + ", " + (toc.series() + region.length()) + ")");
+    }
+    Cursor c = new Cursor(region, seriesView, pos);
+    long len = c.uvarint();
+    if (c.pos - pos > 5) {
+      throw region.corrupt(pos, "series length uvarint longer than 5 bytes");
+    }
+    long p = c.pos;
+    if (len < 2) {
+      throw region.mismatch(pos, "series entry length", len, ">= 2");
+    }
+    if (Long.compareUnsigned(len, region.length() - p - 4) > 0) {
+      throw region.corrupt(
+          pos, "series entry length " + Long.toUnsignedString(len) + " exceeds the "
+              + Math.max(0, region.length() - p - 4) + " bytes left in the section before its checksum");
+    }
+    byte[] b = new byte[(int) len];
+    if (seriesView != null) {
+      seriesView.get((int) p, b);
+    } else {
+      region.copyTo(p, b, 0, b.length);
+    }
+    if (options.verifySeriesChecksums()) {
+      int stored = region.be32(p + len);
+      int actual = Crc32c.compute(b);
+      if (stored != actual) {
+        throw new io.promtsdb.core.ChecksumMismatchException(
+            region.description(), region.origin() + p + len, actual, stored);
+      }
+    }
+    base[0] = p;
+    return new SeriesDecoder(b, region, p);
   }
 
   /**

@@ -60,8 +60,8 @@ final class SampledPostingsOffsets {
   SampledPostingsOffsets(ByteSource index, long offset) throws CorruptFormatException {
     this.payload = PostingsOffsetTable.read(index, offset);
     this.view = PostingsOffsetTable.view(payload);
-    Cursor c = new Cursor(payload, view, 0);
-    long n = Integer.toUnsignedLong(readBe32(c));
+    Window c = new Window(payload, 0);
+    long n = Integer.toUnsignedLong(c.be32());
     if (n * 4 > c.remaining()) {
       throw payload.corrupt(
           0, "entry count " + n + " needs at least " + n * 4 + " bytes, only " + c.remaining()
@@ -81,18 +81,18 @@ final class SampledPostingsOffsets {
     long lastValuePos = -1;
     int lastValueLen = 0;
     for (int i = 0; i < entryCount; i++) {
-      long at = c.pos;
+      long at = c.position();
       long keys = c.uvarint();
       if (keys != 2) {
         throw payload.mismatch(at, "number of keys of a postings offset table entry", keys, 2);
       }
       int nlen = c.length();
-      if (cur == null || nlen != cur.length || c.compareNext(nlen, cur) != 0) {
+      if (cur == null || !c.nextEquals(nlen, cur)) {
         if (cur != null) {
           ns = finishName(map, order, cur, sv, sp, ns, valueIdx, prefixLen, lastPos, lastValuePos, lastValueLen);
         }
         cur = c.bytes(nlen);
-        prefixLen = (int) (c.pos - at);
+        prefixLen = (int) (c.position() - at);
         valueIdx = 0;
         sv.clear();
         ns = 0;
@@ -110,7 +110,7 @@ final class SampledPostingsOffsets {
         lastPos = -1;
       } else {
         lastPos = at;
-        lastValuePos = c.pos;
+        lastValuePos = c.position();
         lastValueLen = vlen;
         c.skip(vlen);
       }
@@ -121,7 +121,7 @@ final class SampledPostingsOffsets {
       finishName(map, order, cur, sv, sp, ns, valueIdx, prefixLen, lastPos, lastValuePos, lastValueLen);
     }
     if (c.remaining() != 0) {
-      throw payload.corrupt(c.pos, "unexpected " + c.remaining() + " bytes left in " + PostingsOffsetTable.SECTION);
+      throw payload.corrupt(c.position(), "unexpected " + c.remaining() + " bytes left in " + PostingsOffsetTable.SECTION);
     }
     this.byName = map;
     this.names = Collections.unmodifiableList(order);
@@ -160,10 +160,6 @@ final class SampledPostingsOffsets {
     }
     order.add(name.name);
     return 0;
-  }
-
-  private static int readBe32(Cursor c) throws CorruptFormatException {
-    return (c.u8() << 24) | (c.u8() << 16) | (c.u8() << 8) | c.u8();
   }
 
   /** Names in table order, the all-postings name "" included if present. */

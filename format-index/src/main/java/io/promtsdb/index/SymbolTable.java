@@ -2,7 +2,6 @@ package io.promtsdb.index;
 
 import io.promtsdb.core.ByteSource;
 import io.promtsdb.core.CorruptFormatException;
-import io.promtsdb.core.DataReader;
 import io.promtsdb.core.Sections;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -40,25 +39,17 @@ abstract sealed class SymbolTable permits SymbolTable.V1, SymbolTable.V2 {
   SymbolTable(ByteSource index, long offset) throws CorruptFormatException {
     this.payload = Sections.readBe32(index, offset, SECTION).payload();
     this.view = Cursor.viewOf(payload);
-    DataReader r = new DataReader(payload);
-    long n = r.be32Unsigned();
-    this.count = r.checkCount(n, 1, "symbol count");
-    long[] s = new long[(count + IndexFormat.SAMPLE_FACTOR - 1) / IndexFormat.SAMPLE_FACTOR];
-    for (int i = 0; i < count; i++) {
-      if (i % IndexFormat.SAMPLE_FACTOR == 0) {
-        s[i / IndexFormat.SAMPLE_FACTOR] = r.position();
-      }
-      long start = r.position();
-      long len = r.uvarint();
-      if (Long.compareUnsigned(len, r.remaining()) > 0) {
-        throw payload.corrupt(
-            start,
-            "symbol " + i + " length " + Long.toUnsignedString(len) + " exceeds the "
-                + r.remaining() + " remaining bytes");
-      }
-      r.skip(len);
+    Window r = new Window(payload, 0);
+    long n = Integer.toUnsignedLong(r.be32());
+    if (n > r.remaining()) {
+      throw payload.corrupt(0, "symbol count " + n + " needs at least " + n + " bytes, only " + r.remaining() + " remain");
     }
-    r.expectEnd(SECTION);
+    this.count = (int) n;
+    long[] s = new long[(count + IndexFormat.SAMPLE_FACTOR - 1) / IndexFormat.SAMPLE_FACTOR];
+    r.skipStrings(count, IndexFormat.SAMPLE_FACTOR, s);
+    if (r.remaining() != 0) {
+      throw payload.corrupt(r.position(), "unexpected " + r.remaining() + " bytes left in " + SECTION);
+    }
     this.samples = s;
   }
 
@@ -79,8 +70,24 @@ abstract sealed class SymbolTable permits SymbolTable.V1, SymbolTable.V2 {
 
   /** Position of entry {@code index} (0-based) in the payload. */
   final long positionOf(int index) throws CorruptFormatException {
-    Cursor c = cursor(samples[index / IndexFormat.SAMPLE_FACTOR]);
-    for (int i = index % IndexFormat.SAMPLE_FACTOR; i > 0; i--) {
+    long start = samples[index / IndexFormat.SAMPLE_FACTOR];
+    int skip = index % IndexFormat.SAMPLE_FACTOR;
+    ByteBuffer v = view;
+    if (v != null) {
+      // Fast path over the verified table: one-byte lengths, bounds still checked.
+      int p = (int) start;
+      int lim = v.limit();
+      for (; skip > 0 && p < lim; skip--) {
+        int b = v.get(p);
+        if (b < 0) {
+          break;
+        }
+        p += 1 + b;
+      }
+      start = p;
+    }
+    Cursor c = cursor(start);
+    for (; skip > 0; skip--) {
       c.skipString();
     }
     return c.pos;

@@ -1,0 +1,184 @@
+package io.promtsdb.index;
+
+import io.promtsdb.core.ByteSource;
+import io.promtsdb.core.CorruptFormatException;
+import java.util.Arrays;
+
+/**
+ * A sequential reader over a large section through a 64 KiB heap window, refilled with bulk
+ * copies: array-speed parsing of a mapped section (the symbol table and postings offset
+ * table walks at open) without holding the section in memory. Every read is bounds-checked
+ * against the section. Not thread-safe.
+ */
+final class Window {
+  private static final int SIZE = 1 << 16;
+
+  private final ByteSource src;
+  private final long limit;
+  private final byte[] buf = new byte[SIZE];
+  // Section position of buf[0], and number of valid bytes in buf.
+  private long base;
+  private int len;
+  // Index in buf of the current position.
+  private int i;
+
+  Window(ByteSource src, long pos) throws CorruptFormatException {
+    this.src = src;
+    this.limit = src.length();
+    seek(pos);
+  }
+
+  long position() {
+    return base + i;
+  }
+
+  long remaining() {
+    return limit - base - i;
+  }
+
+  private void seek(long pos) throws CorruptFormatException {
+    base = pos;
+    i = 0;
+    len = (int) Math.min(SIZE, limit - pos);
+    src.copyTo(pos, buf, 0, len);
+  }
+
+  /** Makes {@code n} bytes (at most the window size) available at the current position. */
+  private void need(int n) throws CorruptFormatException {
+    if (n > len - i) {
+      if (n > limit - base - i) {
+        throw src.corrupt(base + i, "need " + n + " bytes, only " + (limit - base - i) + " remain");
+      }
+      seek(base + i);
+    }
+  }
+
+  int u8() throws CorruptFormatException {
+    if (i >= len) {
+      need(1);
+    }
+    return buf[i++] & 0xFF;
+  }
+
+  long uvarint() throws CorruptFormatException {
+    if (len - i >= 10) {
+      // Fast path: the whole varint is in the window.
+      long start = base + i;
+      long x = 0;
+      for (int shift = 0; shift < 70; shift += 7) {
+        int b = buf[i++];
+        if (b >= 0) {
+          if (shift == 63 && b > 1) {
+            break;
+          }
+          return x | ((long) b << shift);
+        }
+        x |= (long) (b & 0x7F) << shift;
+      }
+      throw src.corrupt(start, "uvarint overflows 64 bits");
+    }
+    long start = base + i;
+    long x = 0;
+    for (int shift = 0; shift < 70; shift += 7) {
+      int b = u8();
+      if (b < 0x80) {
+        if (shift == 63 && b > 1) {
+          break;
+        }
+        return x | ((long) b << shift);
+      }
+      x |= (long) (b & 0x7F) << shift;
+    }
+    throw src.corrupt(start, "uvarint overflows 64 bits");
+  }
+
+  /** A uvarint length that must fit in what remains of the section. */
+  int length() throws CorruptFormatException {
+    long start = base + i;
+    long n = uvarint();
+    if (Long.compareUnsigned(n, remaining()) > 0) {
+      throw src.corrupt(
+          start, "length " + Long.toUnsignedString(n) + " exceeds the " + remaining() + " remaining bytes");
+    }
+    return (int) n;
+  }
+
+  int be32() throws CorruptFormatException {
+    need(4);
+    int v = io.promtsdb.core.BigEndian.getInt(buf, i);
+    i += 4;
+    return v;
+  }
+
+  void skip(long n) throws CorruptFormatException {
+    if (n < 0 || n > remaining()) {
+      throw src.corrupt(base + i, "need " + n + " bytes, only " + remaining() + " remain");
+    }
+    if (n <= len - i) {
+      i += (int) n;
+    } else {
+      seek(base + i + n);
+    }
+  }
+
+  byte[] bytes(int n) throws CorruptFormatException {
+    if (n <= SIZE) {
+      need(n);
+      byte[] out = Arrays.copyOfRange(buf, i, i + n);
+      i += n;
+      return out;
+    }
+    long at = position();
+    skip(n);
+    return src.toByteArray(at, n);
+  }
+
+  /** Whether the next {@code n} bytes equal {@code other} (not consumed). */
+  boolean nextEquals(int n, byte[] other) throws CorruptFormatException {
+    if (n != other.length) {
+      return false;
+    }
+    if (n <= SIZE) {
+      need(n);
+      if (n <= 16) {
+        // Label names are short; a loop beats the intrinsic's call overhead.
+        for (int k = 0; k < n; k++) {
+          if (buf[i + k] != other[k]) {
+            return false;
+          }
+        }
+        return true;
+      }
+      return Arrays.equals(buf, i, i + n, other, 0, n);
+    }
+    return Arrays.equals(src.toByteArray(position(), n), other);
+  }
+
+  /**
+   * Skips {@code count} uvarint-prefixed strings, recording the position of every
+   * {@code factor}th in {@code samples}: the symbol table walk, as a tight loop over the
+   * window for one-byte lengths.
+   */
+  void skipStrings(int count, int factor, long[] samples) throws CorruptFormatException {
+    for (int k = 0; k < count; k++) {
+      if (len - i < 129 && base + len < limit) {
+        seek(base + i); // keep a whole one-byte-length string in the window
+      }
+      if (k % factor == 0) {
+        samples[k / factor] = base + i;
+      }
+      if (i < len) {
+        int b = buf[i];
+        if (b >= 0 && b < len - i) {
+          i += 1 + b;
+          continue;
+        }
+      }
+      skip(length());
+    }
+  }
+
+  CorruptFormatException corrupt(long at, String detail) {
+    return src.corrupt(at, detail);
+  }
+}
