@@ -28,6 +28,9 @@ abstract sealed class IndexReaderBase permits IndexReaderV1, IndexReaderV2 {
   private final Closeable owned;
   final SymbolTable symbols;
 
+  /** The whole file, described as the postings section (for errors at absolute offsets). */
+  private final ByteSource postingsSection;
+
   /** The series section: [toc.series, start of the next section). */
   final ByteSource seriesRegion;
   private final ByteBuffer seriesView;
@@ -50,6 +53,7 @@ abstract sealed class IndexReaderBase permits IndexReaderV1, IndexReaderV2 {
     long end = seriesEnd();
     this.seriesRegion = index.slice(SERIES, start, Math.max(0, end - start));
     this.seriesView = Cursor.viewOf(seriesRegion);
+    this.postingsSection = index.slice(PostingsList.SECTION, 0, index.length());
   }
 
   /**
@@ -337,7 +341,7 @@ abstract sealed class IndexReaderBase permits IndexReaderV1, IndexReaderV2 {
 
   /** The count field of the postings list at {@code offset}, its length checked. */
   final long postingsCount(long offset) throws CorruptFormatException {
-    io.promtsdb.core.ByteSource lists = index.slice(PostingsList.SECTION, 0, index.length());
+    ByteSource lists = postingsSection;
     lists.checkRange(offset, 8);
     long len = Integer.toUnsignedLong(lists.be32(offset));
     long n = Integer.toUnsignedLong(lists.be32(offset + 4));

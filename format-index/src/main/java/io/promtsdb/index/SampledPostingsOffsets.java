@@ -82,6 +82,16 @@ final class SampledPostingsOffsets {
     int lastValueLen = 0;
     for (int i = 0; i < entryCount; i++) {
       long at = c.position();
+      if (cur != null && valueIdx % IndexFormat.SAMPLE_FACTOR != 0) {
+        int vlen = c.tryEntryOf(cur);
+        if (vlen >= 0) {
+          lastPos = at;
+          lastValuePos = c.valuePos;
+          lastValueLen = vlen;
+          valueIdx++;
+          continue;
+        }
+      }
       long keys = c.uvarint();
       if (keys != 2) {
         throw payload.mismatch(at, "number of keys of a postings offset table entry", keys, 2);

@@ -5,13 +5,13 @@ import io.promtsdb.core.CorruptFormatException;
 import java.util.Arrays;
 
 /**
- * A sequential reader over a large section through a 64 KiB heap window, refilled with bulk
+ * A sequential reader over a large section through a 16 KiB heap window, refilled with bulk
  * copies: array-speed parsing of a mapped section (the symbol table and postings offset
  * table walks at open) without holding the section in memory. Every read is bounds-checked
  * against the section. Not thread-safe.
  */
 final class Window {
-  private static final int SIZE = 1 << 16;
+  private static final int SIZE = 1 << 14;
 
   private final ByteSource src;
   private final long limit;
@@ -176,6 +176,54 @@ final class Window {
       }
       skip(length());
     }
+  }
+
+  /** Section position of the value of the last entry {@link #tryEntryOf} consumed. */
+  long valuePos;
+
+  /**
+   * The common postings offset table entry as one tight step: if the next entry is {@code
+   * (2, name, value, offset)} with short lengths and lies wholly in the window, consumes it
+   * and returns the value's length ({@link #valuePos} its position); otherwise returns -1
+   * and consumes nothing, for the general path to read it (and report what is wrong).
+   */
+  int tryEntryOf(byte[] name) {
+    final byte[] b = buf;
+    int p = i;
+    int nl = name.length;
+    if (nl > 127 || len - p < nl + 14) {
+      return -1;
+    }
+    if (b[p] != 2 || b[p + 1] != nl) {
+      return -1;
+    }
+    p += 2;
+    for (int k = 0; k < nl; k++) {
+      if (b[p + k] != name[k]) {
+        return -1;
+      }
+    }
+    p += nl;
+    int vl = b[p];
+    if (vl < 0) {
+      return -1;
+    }
+    int v = p + 1;
+    p = v + vl;
+    if (len - p < 10) {
+      return -1;
+    }
+    // The postings offset: a uvarint of at most 10 bytes, skipped.
+    int end = p + 10;
+    while (p < end && b[p] < 0) {
+      p++;
+    }
+    if (p == end) {
+      return -1;
+    }
+    i = p + 1;
+    valuePos = base + v;
+    return vl;
   }
 
   CorruptFormatException corrupt(long at, String detail) {
