@@ -1,5 +1,6 @@
 package io.promtsdb.index;
 
+import io.promtsdb.core.BigEndian;
 import io.promtsdb.core.ByteSource;
 import io.promtsdb.core.CorruptFormatException;
 import java.util.Arrays;
@@ -105,7 +106,7 @@ final class Window {
 
   int be32() throws CorruptFormatException {
     need(4);
-    int v = io.promtsdb.core.BigEndian.getInt(buf, i);
+    int v = BigEndian.getInt(buf, i);
     i += 4;
     return v;
   }
@@ -160,21 +161,23 @@ final class Window {
    * window for one-byte lengths.
    */
   void skipStrings(int count, int factor, long[] samples) throws CorruptFormatException {
+    int untilSample = 0;
+    int sample = 0;
     for (int k = 0; k < count; k++) {
       if (len - i < 129 && base + len < limit) {
         seek(base + i); // keep a whole one-byte-length string in the window
       }
-      if (k % factor == 0) {
-        samples[k / factor] = base + i;
+      if (untilSample == 0) {
+        samples[sample++] = base + i;
+        untilSample = factor;
       }
-      if (i < len) {
-        int b = buf[i];
-        if (b >= 0 && b < len - i) {
-          i += 1 + b;
-          continue;
-        }
+      untilSample--;
+      int b = i < len ? buf[i] : -1;
+      if (b >= 0 && b < len - i) {
+        i += 1 + b;
+      } else {
+        skip(length());
       }
-      skip(length());
     }
   }
 
@@ -198,9 +201,17 @@ final class Window {
       return -1;
     }
     p += 2;
-    for (int k = 0; k < nl; k++) {
-      if (b[p + k] != name[k]) {
+    if (nl <= 8) {
+      // Label names are short: one 8-byte comparison (8 bytes are in the window).
+      long mask = nl == 8 ? -1L : ~(-1L >>> (8 * nl));
+      if ((BigEndian.getLong(b, p) & mask) != (nameWord(name) & mask)) {
         return -1;
+      }
+    } else {
+      for (int k = 0; k < nl; k++) {
+        if (b[p + k] != name[k]) {
+          return -1;
+        }
       }
     }
     p += nl;
@@ -213,17 +224,31 @@ final class Window {
     if (len - p < 10) {
       return -1;
     }
-    // The postings offset: a uvarint of at most 10 bytes, skipped.
-    int end = p + 10;
-    while (p < end && b[p] < 0) {
-      p++;
-    }
-    if (p == end) {
+    // The postings offset, a uvarint, skipped: its last byte is the first without the
+    // continuation bit among the next eight.
+    long stops = ~BigEndian.getLong(b, p) & 0x8080808080808080L;
+    if (stops == 0) {
       return -1;
     }
-    i = p + 1;
+    i = p + (Long.numberOfLeadingZeros(stops) >>> 3) + 1;
     valuePos = base + v;
     return vl;
+  }
+
+  // The first eight bytes of name, big-endian, zero-filled; cached for the current name.
+  private byte[] wordOf;
+  private long word;
+
+  private long nameWord(byte[] name) {
+    if (name != wordOf) {
+      long w = 0;
+      for (int k = 0; k < 8; k++) {
+        w = (w << 8) | (k < name.length ? name[k] & 0xFF : 0);
+      }
+      word = w;
+      wordOf = name;
+    }
+    return word;
   }
 
   CorruptFormatException corrupt(long at, String detail) {
