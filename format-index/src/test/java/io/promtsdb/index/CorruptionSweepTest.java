@@ -54,7 +54,7 @@ class CorruptionSweepTest {
   @MethodSource("files")
   void truncationsAreDetected(String name, byte[] valid) {
     List<Variant> variants = new ArrayList<>(Corruptions.truncations(valid, 80));
-    for (int len = 0; len < valid.length - 80; len += 1 + valid.length / 150) {
+    for (int len = 0; len < valid.length - 80; len += 1 + valid.length / 100) {
       byte[] b = java.util.Arrays.copyOf(valid, len);
       variants.add(new Variant("truncated to " + len, b));
     }
@@ -66,7 +66,7 @@ class CorruptionSweepTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("files")
   void bitFlipsAreDetected(String name, byte[] valid) throws Exception {
-    List<Variant> variants = new ArrayList<>(Corruptions.randomBitFlips(valid, 0x5eed + valid.length, 1500));
+    List<Variant> variants = new ArrayList<>(Corruptions.randomBitFlips(valid, 0x5eed + valid.length, 700));
     // Every bit of the header and the TOC.
     variants.addAll(Corruptions.allBitFlips(valid, 0, IndexFormat.HEADER_LEN));
     variants.addAll(Corruptions.allBitFlips(valid, valid.length - IndexFormat.TOC_LEN, valid.length));
@@ -161,7 +161,7 @@ class CorruptionSweepTest {
   @MethodSource("files")
   void readingEverythingWithoutChecksumsThrowsNothingElse(String name, byte[] valid) {
     IndexReader.Options noChecks = new IndexReader.Options(false, false);
-    for (Variant v : Corruptions.randomBitFlips(valid, 0xf11b + valid.length, 600)) {
+    for (Variant v : Corruptions.randomBitFlips(valid, 0xf11b + valid.length, 300)) {
       try (IndexReader r = IndexReader.open(ByteSource.of(name, v.bytes()), noChecks)) {
         readEverything(r);
       } catch (CorruptFormatException e) {
