@@ -5,6 +5,7 @@
  */
 module io.promtsdb.benchmarks {
   requires io.promtsdb.core;
+  requires io.promtsdb.chunks;
   requires io.promtsdb.wal;
   requires io.promtsdb.index;
   requires jmh.core;
@@ -12,6 +13,7 @@ module io.promtsdb.benchmarks {
 
   exports io.promtsdb.benchmarks;
   exports io.promtsdb.benchmarks.core;
+  exports io.promtsdb.benchmarks.chunks;
   exports io.promtsdb.benchmarks.wal;
   exports io.promtsdb.benchmarks.index;
 }
