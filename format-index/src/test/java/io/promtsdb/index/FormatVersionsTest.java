@@ -61,6 +61,13 @@ class FormatVersionsTest {
       assertThat(r.labelIndexNames()).containsExactly("bar", "foo");
       assertThat(r.labelIndexValues("foo")).contains(List.of("bar", "baz"));
 
+      PostingsStats stats = PostingsStats.compute(r, "foo", 10);
+      assertThat(stats.cardinalityMetrics())
+          .containsExactly(new PostingsStats.Stat("bar", 1), new PostingsStats.Stat("baz", 1));
+      assertThat(stats.cardinalityLabels())
+          .containsExactly(new PostingsStats.Stat("bar", 100), new PostingsStats.Stat("foo", 2));
+      assertThat(stats.numLabelPairs()).isEqualTo(102);
+
       IntegrityReport report = r.checkIntegrity();
       assertThat(report.series()).isEqualTo(102);
       assertThat(report.labelIndices()).isEqualTo(2);
