@@ -7,6 +7,7 @@ module io.promtsdb.benchmarks {
   requires io.promtsdb.core;
   requires io.promtsdb.chunks;
   requires io.promtsdb.wal;
+  requires io.promtsdb.index;
   requires jmh.core;
   requires com.fasterxml.jackson.databind;
 
@@ -14,4 +15,5 @@ module io.promtsdb.benchmarks {
   exports io.promtsdb.benchmarks.core;
   exports io.promtsdb.benchmarks.chunks;
   exports io.promtsdb.benchmarks.wal;
+  exports io.promtsdb.benchmarks.index;
 }
