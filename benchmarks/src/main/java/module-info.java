@@ -5,11 +5,15 @@
  */
 module io.promtsdb.benchmarks {
   requires io.promtsdb.core;
+  requires io.promtsdb.chunks;
   requires io.promtsdb.wal;
+  requires io.promtsdb.index;
   requires jmh.core;
   requires com.fasterxml.jackson.databind;
 
   exports io.promtsdb.benchmarks;
   exports io.promtsdb.benchmarks.core;
+  exports io.promtsdb.benchmarks.chunks;
   exports io.promtsdb.benchmarks.wal;
+  exports io.promtsdb.benchmarks.index;
 }
