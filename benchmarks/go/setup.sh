@@ -5,6 +5,7 @@
 #
 #   benchmarks/go/setup.sh [DEST]        (default: ~/.cache/promtsdb/go)
 #   source DEST/env.sh && cd DEST/gopath/src/promtsdbbench/core && go test -run XXX -bench .
+#   (benchmarks/go/wal needs PROMTSDB_TESTDATA=<repo>/testdata)
 #
 # The apt mirror is the one this machine is configured with; no host is named here.
 set -euo pipefail
@@ -20,6 +21,9 @@ if [ ! -f "$list" ]; then
   apt-get -qq update
 fi
 command -v go >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get -y -qq build-dep prometheus >/dev/null
+# benchmarks/go/wal decompresses zstd records as Prometheus 3.x does (klauspost/compress).
+[ -d /usr/share/gocode/src/github.com/klauspost/compress/zstd ] ||
+  DEBIAN_FRONTEND=noninteractive apt-get -y -qq install golang-github-klauspost-compress-dev >/dev/null
 if [ ! -d "$DEST/src" ]; then
   mkdir -p "$DEST/src" && (cd "$DEST/src" && apt-get -qq source prometheus=2.42.0+ds-5+deb12u1 >/dev/null 2>&1)
 fi

@@ -1,6 +1,7 @@
 package io.promtsdb.wal;
 
 import io.airlift.compress.zstd.ZstdDecompressor;
+import io.promtsdb.core.CorruptFormatException;
 
 /**
  * Decompresses whole records for a reader, reusing one output buffer. Not thread-safe. Sizes
@@ -26,8 +27,8 @@ final class RecordDecompressor {
         long claimed;
         try {
           claimed = Snappy.decodedLength(in, off, len);
-        } catch (Snappy.CorruptSnappyException e) {
-          throw new DecompressionException(e.getMessage());
+        } catch (CorruptFormatException e) {
+          throw new DecompressionException("snappy: " + e.detail());
         }
         if (claimed > (long) len * 22 + 16 || claimed > MAX_RECORD_SIZE) {
           throw new DecompressionException(
@@ -36,8 +37,9 @@ final class RecordDecompressor {
         ensure((int) claimed + Snappy.DECODE_SLACK);
         try {
           return Snappy.decode(in, off, len, out);
-        } catch (Snappy.CorruptSnappyException e) {
-          throw new DecompressionException(e.getMessage());
+        } catch (CorruptFormatException e) {
+          throw new DecompressionException(
+              "snappy: " + e.detail() + " (byte " + e.offset() + " of the block)");
         }
       }
       if (zstd == null) {

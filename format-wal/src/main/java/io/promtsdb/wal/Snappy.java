@@ -1,5 +1,6 @@
 package io.promtsdb.wal;
 
+import io.promtsdb.core.CorruptFormatException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -17,13 +18,15 @@ import java.util.Arrays;
  * length bytes after it), 01 copy with 3-bit length-4 and an 11-bit offset, 10 copy with a
  * 6-bit length-1 and a 16-bit offset, 11 copy with a 32-bit offset.
  *
- * <p>One instance per thread: the encoder keeps its hash table between calls. Go zeroes a
- * table per 64 KiB block; here every entry carries the block's {@code base}, and an entry
- * older than the current block reads as 0, which is what Go's zeroed entry holds: the same
- * output without clearing 32 KiB per record.
+ * <p>The same block format serves Prometheus' remote read and write. Encoding needs an
+ * instance, one per thread: it keeps its hash table between calls. Go zeroes a table per 64
+ * KiB block; here every entry carries the block's {@code base}, and an entry older than the
+ * current block reads as 0, which is what Go's zeroed entry holds: the same output without
+ * clearing 32 KiB per record. Decoding is static; bad blocks give a {@link
+ * CorruptFormatException} naming the byte of the block where decoding stopped.
  */
-final class Snappy {
-  static final int MAX_BLOCK_SIZE = 65536;
+public final class Snappy {
+  private static final int MAX_BLOCK_SIZE = 65536;
   private static final int INPUT_MARGIN = 16 - 1;
   private static final int MIN_NON_LITERAL_BLOCK_SIZE = 1 + 1 + INPUT_MARGIN;
   private static final int MAX_TABLE_SIZE = 1 << 14;
@@ -32,8 +35,10 @@ final class Snappy {
   private static final int TAG_COPY2 = 0x02;
   private static final int TAG_COPY4 = 0x03;
 
-  /** Output bytes a decoder may write past the decoded length (wild copies). */
-  static final int DECODE_SLACK = 32;
+  /** Bytes {@link #decode} may write past the decoded length (wild copies): size for them. */
+  public static final int DECODE_SLACK = 32;
+
+  private static final String RESOURCE = "snappy block";
 
   private static final VarHandle INT =
       MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
@@ -44,8 +49,10 @@ final class Snappy {
   // Entries below base belong to earlier blocks. Starts at 1 so that the zeroed table is old.
   private int base = 1;
 
+  public Snappy() {}
+
   /** Go's {@code MaxEncodedLen}, or -1 if the input is too large for snappy. */
-  static long maxEncodedLength(long srcLen) {
+  public static long maxEncodedLength(long srcLen) {
     if (srcLen > 0xFFFFFFFFL) {
       return -1;
     }
@@ -57,7 +64,7 @@ final class Snappy {
    * Go's {@code snappy.Encode(dst, src)}: writes the block to {@code dst} (at least {@link
    * #maxEncodedLength} bytes from {@code dstOff}) and returns its length.
    */
-  int encode(byte[] src, int off, int len, byte[] dst, int dstOff) {
+  public int encode(byte[] src, int off, int len, byte[] dst, int dstOff) {
     int d = dstOff;
     long v = len & 0xFFFFFFFFL;
     while (v >= 0x80) {
@@ -221,20 +228,11 @@ final class Snappy {
 
   // ---- decoding -------------------------------------------------------------------------
 
-  /** Why a block cannot be decoded. */
-  static final class CorruptSnappyException extends Exception {
-    private static final long serialVersionUID = 1L;
-
-    CorruptSnappyException(String message) {
-      super(message, null, false, false);
-    }
-  }
-
   /**
    * The decoded length a block claims (Go's {@code DecodedLen}); its header must be a
    * uvarint that fits 32 bits.
    */
-  static long decodedLength(byte[] src, int off, int len) throws CorruptSnappyException {
+  public static long decodedLength(byte[] src, int off, int len) throws CorruptFormatException {
     long x = 0;
     for (int i = 0, shift = 0; i < len && i < 10; i++, shift += 7) {
       int c = src[off + i] & 0xFF;
@@ -244,14 +242,14 @@ final class Snappy {
         }
         x |= (long) c << shift;
         if (Long.compareUnsigned(x, 0xFFFFFFFFL) > 0) {
-          throw new CorruptSnappyException("snappy: corrupt input: decoded length "
+          throw new CorruptFormatException(RESOURCE, 0, "decoded length "
               + Long.toUnsignedString(x) + " exceeds 32 bits");
         }
         return x;
       }
       x |= (long) (c & 0x7F) << shift;
     }
-    throw new CorruptSnappyException("snappy: corrupt input: bad length header");
+    throw new CorruptFormatException(RESOURCE, 0, "no valid uvarint length header");
   }
 
   /** Bytes of the length header (a valid one: call {@link #decodedLength} first). */
@@ -265,11 +263,12 @@ final class Snappy {
 
   /**
    * Go's {@code snappy.Decode}: decodes the block {@code src[off, off+len)} into {@code dst},
-   * which must hold {@code decodedLength + DECODE_SLACK} bytes (bytes after the decoded ones
-   * are scratch). Returns the decoded length. Rejects what Go rejects: lengths or offsets
+   * which must hold {@link #decodedLength} + {@link #DECODE_SLACK} bytes (bytes after the
+   * decoded ones are scratch); check the claimed length before allocating for it. Returns the
+   * decoded length. Rejects what Go rejects: lengths or offsets
    * outside the input or output, offset 0, and output shorter or longer than the header says.
    */
-  static int decode(byte[] src, int off, int len, byte[] dst) throws CorruptSnappyException {
+  public static int decode(byte[] src, int off, int len, byte[] dst) throws CorruptFormatException {
     long claimed = decodedLength(src, off, len);
     if (dst.length - DECODE_SLACK < claimed) {
       throw new IllegalArgumentException("output buffer too small");
@@ -374,13 +373,13 @@ final class Snappy {
       d += length;
     }
     if (d != dLen) {
-      throw new CorruptSnappyException(
-          "snappy: corrupt input: decoded " + d + " bytes, header says " + dLen);
+      throw new CorruptFormatException(
+          RESOURCE, len, "decoded " + d + " bytes, the header says " + dLen);
     }
     return dLen;
   }
 
-  private static CorruptSnappyException corrupt(String what, int s, int off) {
-    return new CorruptSnappyException("snappy: corrupt input: " + what + " (block byte " + (s - off) + ")");
+  private static CorruptFormatException corrupt(String what, int s, int off) {
+    return new CorruptFormatException(RESOURCE, s - off, what);
   }
 }

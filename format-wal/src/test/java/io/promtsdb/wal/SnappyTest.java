@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.airlift.compress.snappy.SnappyCompressor;
 import io.airlift.compress.snappy.SnappyDecompressor;
+import io.promtsdb.core.CorruptFormatException;
 import io.promtsdb.core.Crc32c;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -21,7 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The snappy codec: Go's encoder byte for byte (vectors below; the fixtures' snappy segments
  * in {@link FixtureTest}), round trips with aircompressor both ways, Go's decoder's rejections,
- * and arbitrary or damaged input giving a {@link Snappy.CorruptSnappyException} only.
+ * and arbitrary or damaged input giving a {@link CorruptFormatException} only.
  */
 class SnappyTest {
   /** SplitMix64, as in the Go program below. */
@@ -93,7 +94,7 @@ class SnappyTest {
     return Arrays.copyOfRange(out, 3, 3 + n);
   }
 
-  static byte[] decode(byte[] block) throws Snappy.CorruptSnappyException {
+  static byte[] decode(byte[] block) throws CorruptFormatException {
     long n = Snappy.decodedLength(block, 0, block.length);
     byte[] out = new byte[(int) n + Snappy.DECODE_SLACK];
     int m = Snappy.decode(block, 0, block.length, out);
@@ -206,13 +207,15 @@ class SnappyTest {
       assertThat(decodeUnchecked(b)).isEqualTo("abbb".getBytes());
       return;
     }
-    assertThatThrownBy(() -> decode(b)).isInstanceOf(Snappy.CorruptSnappyException.class);
+    assertThatThrownBy(() -> decode(b))
+        .isInstanceOf(CorruptFormatException.class)
+        .hasMessageStartingWith("snappy block at offset ");
   }
 
   static byte[] decodeUnchecked(byte[] b) {
     try {
       return decode(b);
-    } catch (Snappy.CorruptSnappyException e) {
+    } catch (CorruptFormatException e) {
       throw new AssertionError(e);
     }
   }

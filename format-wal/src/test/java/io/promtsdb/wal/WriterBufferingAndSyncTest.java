@@ -106,7 +106,7 @@ class WriterBufferingAndSyncTest {
   }
 
   /** Records every sync with the thread that ran it. */
-  static final class RecordingFileOps implements FileOps {
+  static class RecordingFileOps implements FileOps {
     final List<String> syncs = Collections.synchronizedList(new ArrayList<>());
     private final FileOps delegate;
 
@@ -265,6 +265,55 @@ class WriterBufferingAndSyncTest {
       // One batch that fills segment 0 and goes on in segment 1: the sync of 0 fails in log.
       assertThatThrownBy(() -> w.log(records(30)))
           .hasMessage("injected failure of SYNC #1 on " + Segments.path(tmp, 0));
+    }
+  }
+
+  /** A SegmentFile with only the array write (the interface's default buffer write copies). */
+  @Test
+  void segmentFilesWithoutABufferWriteGetTheSameBytes(@TempDir Path tmp) throws IOException {
+    FileOps arrayOnly =
+        new RecordingFileOps(FileOps.DEFAULT) {
+          @Override
+          public SegmentFile openAppend(Path file, boolean create) throws IOException {
+            SegmentFile f = FileOps.DEFAULT.openAppend(file, create);
+            return new SegmentFile() {
+              @Override
+              public void write(byte[] b, int off, int len) throws IOException {
+                f.write(b, off, len);
+              }
+
+              @Override
+              public void sync() throws IOException {
+                f.sync();
+              }
+
+              @Override
+              public long size() throws IOException {
+                return f.size();
+              }
+
+              @Override
+              public void close() throws IOException {
+                f.close();
+              }
+            };
+          }
+        };
+    List<byte[]> recs = records(200);
+    for (Compression c : Compression.values()) {
+      WalWriter.Options opts = WalWriter.Options.defaults(c).withSegmentSize(8 * PAGE);
+      try (WalWriter w = WalWriter.open(tmp.resolve(c + "-nio"), opts)) {
+        w.log(recs);
+      }
+      try (WalWriter w = WalWriter.open(tmp.resolve(c + "-array"), opts.withFiles(arrayOnly))) {
+        w.log(recs);
+      }
+      List<byte[]> a = files(tmp.resolve(c + "-nio"));
+      List<byte[]> b = files(tmp.resolve(c + "-array"));
+      assertThat(b).hasSameSizeAs(a);
+      for (int i = 0; i < a.size(); i++) {
+        assertThat(b.get(i)).isEqualTo(a.get(i));
+      }
     }
   }
 
