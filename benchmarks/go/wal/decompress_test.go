@@ -49,7 +49,6 @@ func BenchmarkDecompress(b *testing.B) {
 			if f == "p3-zstd" {
 				dec, _ = zstd.NewReader(nil)
 			}
-			b.ReportMetric(float64(len(recs)), "records/op")
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				for _, r := range recs {
@@ -63,6 +62,7 @@ func BenchmarkDecompress(b *testing.B) {
 					}
 				}
 			}
+			b.ReportMetric(float64(len(recs)), "records/op")
 		})
 	}
 }
