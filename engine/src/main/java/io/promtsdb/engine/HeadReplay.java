@@ -1,0 +1,620 @@
+package io.promtsdb.engine;
+
+import io.promtsdb.chunks.ChunkDiskMapperRef;
+import io.promtsdb.chunks.HeadChunkReader;
+import io.promtsdb.core.ByteSource;
+import io.promtsdb.core.CorruptFormatException;
+import io.promtsdb.core.FloatHistogram;
+import io.promtsdb.core.Histogram;
+import io.promtsdb.tombstones.Interval;
+import io.promtsdb.wal.RecordCodec;
+import io.promtsdb.wal.RecordType;
+import io.promtsdb.wal.Refs;
+import io.promtsdb.wal.SegmentReader;
+import io.promtsdb.wal.WalRecord;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Rebuilds a {@link Head} from a data directory, step for step as Prometheus' {@code
+ * Head.Init} does in read-only mode (tsdb/head.go, head_wal.go), without writing anything:
+ *
+ * <ol>
+ *   <li>the head chunk files ({@code chunks_head/}): in-order chunks ending before the minimum
+ *       valid time are skipped; a corrupt file and all after it are left out (Prometheus
+ *       deletes them) and the WAL fills the gap;
+ *   <li>the newest WAL checkpoint, then the WAL segments after it: series records create
+ *       series (a second record with the same labels maps its reference onto the first) and
+ *       hand them their m-mapped chunks; samples before the minimum valid time, or not after
+ *       the series' last m-mapped chunk, are dropped; the rest is appended with Prometheus'
+ *       chunk cutting; tombstones are kept;
+ *   <li>the out-of-order WBL: samples go into out-of-order head chunks, m-map markers drop the
+ *       samples that the head chunk files already hold;
+ *   <li>the head's min time is raised to the minimum valid time, chunks entirely before it and
+ *       series left without chunks are removed, the postings sorted.
+ * </ol>
+ *
+ * <p>A corrupt or torn WAL record ends the replay there, as Prometheus' repair would truncate
+ * the WAL there; it is reported as a warning naming segment and offset, and everything before
+ * it is kept (Prometheus' read-only mode instead fails). A corrupt checkpoint is an error, as
+ * in Prometheus.
+ */
+final class HeadReplay {
+  private final Head h;
+  private final Path dataDir;
+  private final FileAccess files;
+  private final Progress progress;
+  private final List<String> warnings = new ArrayList<>();
+
+  // WAL series reference -> the reference of the series created earlier with the same labels.
+  private final Map<Long, Long> multiRef = new HashMap<>();
+  private Map<Long, List<MmappedChunk>> mmapped = new HashMap<>();
+  private Map<Long, List<MmappedChunk>> oooMmapped = new HashMap<>();
+  private long lastMmapRef;
+
+  private long records;
+  private long seriesRecords;
+  private long samples;
+  private long appended;
+  private long beforeMinValid;
+  private long outOfOrder;
+  private long unknownRefs;
+  private long oooSamples;
+  private long mmappedChunkCount;
+  private int checkpoint = -1;
+  private int firstSegment = -1;
+  private int lastSegment = -1;
+
+  HeadReplay(Head h, Path dataDir, ReadOnlyDb.Options options) {
+    this.h = h;
+    this.dataDir = dataDir;
+    this.files = options.fileAccess();
+    this.progress = options.progress();
+  }
+
+  void run(long minValidTime) throws IOException {
+    h.minValidTime = minValidTime;
+    loadMmappedChunks();
+    Path walDir = dataDir.resolve("wal");
+    if (files.isDirectory(walDir)) {
+      replayWal(walDir);
+    }
+    Path wblDir = dataDir.resolve("wbl");
+    if (files.isDirectory(wblDir)) {
+      replayWbl(wblDir);
+    }
+    if (h.minTime < h.minValidTime) {
+      h.minTime = h.minValidTime;
+    }
+    gc();
+    h.postings.ensureOrder();
+    h.report =
+        new ReplayReport(
+            checkpoint,
+            firstSegment,
+            lastSegment,
+            records,
+            seriesRecords,
+            samples,
+            appended,
+            beforeMinValid,
+            outOfOrder,
+            unknownRefs,
+            oooSamples,
+            mmappedChunkCount,
+            warnings);
+  }
+
+  // ---- head chunk files ------------------------------------------------------------------
+
+  private void loadMmappedChunks() throws IOException {
+    Path dir = dataDir.resolve("chunks_head");
+    if (!files.isDirectory(dir)) {
+      return;
+    }
+    SortedMap<Long, ByteSource> byNumber = new TreeMap<>();
+    for (Path p : files.list(dir)) {
+      String name = p.getFileName().toString();
+      if (!name.isEmpty() && name.length() <= 10 && name.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        long n = Long.parseLong(name);
+        if (n <= 0xFFFFFFFFL) {
+          ByteSource s = files.open(p);
+          h.openFiles.add(s);
+          byNumber.put(n, s);
+        }
+      }
+    }
+    // Go deletes a last file that is too short for a header or has a zero magic (a crash
+    // right after creating it); leave it out.
+    if (!byNumber.isEmpty()) {
+      ByteSource last = byNumber.get(byNumber.lastKey());
+      if (last.length() < 4 || last.be32(0) == 0) {
+        byNumber.remove(byNumber.lastKey());
+      }
+    }
+    while (true) {
+      if (byNumber.isEmpty()) {
+        h.chunkFiles = HeadChunkReader.of(byNumber);
+        return;
+      }
+      try {
+        h.chunkFiles = HeadChunkReader.of(byNumber);
+      } catch (CorruptFormatException e) {
+        warnings.add("head chunk files: " + e.getMessage() + "; not using " + dir + " (the WAL has the data)");
+        byNumber.clear();
+        continue;
+      }
+      mmapped = new HashMap<>();
+      oooMmapped = new HashMap<>();
+      lastMmapRef = 0;
+      long corruptFile = -1;
+      IOException failure = null;
+      String outOfSequence = null;
+      for (long fileNo : byNumber.keySet()) {
+        HeadChunkReader one = HeadChunkReader.of(new TreeMap<>(Map.of(fileNo, byNumber.get(fileNo))));
+        try {
+          String[] problem = new String[1];
+          one.iterateAllChunks(
+              m -> {
+                if (problem[0] != null) {
+                  return;
+                }
+                lastMmapRef = m.ref();
+                if (m.outOfOrder()) {
+                  oooMmapped.computeIfAbsent(m.seriesRef(), k -> new ArrayList<>())
+                      .add(MmappedChunk.onDisk(m.ref(), m.mint(), m.maxt(), m.numSamples()));
+                  return;
+                }
+                if (m.maxt() < h.minValidTime) {
+                  return;
+                }
+                List<MmappedChunk> l = mmapped.computeIfAbsent(m.seriesRef(), k -> new ArrayList<>());
+                if (!l.isEmpty() && l.get(l.size() - 1).maxTime() >= m.mint()) {
+                  MmappedChunk prev = l.get(l.size() - 1);
+                  problem[0] =
+                      "out of sequence m-mapped chunk for series ref " + m.seriesRef() + ", last chunk: ["
+                          + prev.minTime() + ", " + prev.maxTime() + "], new: [" + m.mint() + ", " + m.maxt() + "]";
+                  return;
+                }
+                l.add(MmappedChunk.onDisk(m.ref(), m.mint(), m.maxt(), m.numSamples()));
+              });
+          if (problem[0] != null) {
+            outOfSequence = problem[0];
+            break;
+          }
+        } catch (CorruptFormatException e) {
+          corruptFile = fileNo;
+          failure = e;
+          break;
+        }
+      }
+      if (outOfSequence != null) {
+        // Not a corruption Prometheus can cut out: it discards every head chunk file.
+        warnings.add("head chunk files: " + outOfSequence + "; not using " + dir + " (the WAL has the data)");
+        byNumber.clear();
+        continue;
+      }
+      if (failure != null) {
+        List<Long> dropped = new ArrayList<>(byNumber.tailMap(corruptFile).keySet());
+        warnings.add(
+            "head chunk files: " + failure.getMessage() + "; ignoring file(s) "
+                + dropped.stream().map(n -> String.format("%06d", n)).toList()
+                + " as Prometheus deletes them (the WAL has the data)");
+        byNumber.keySet().removeAll(dropped);
+        continue;
+      }
+      return;
+    }
+  }
+
+  // ---- WAL ---------------------------------------------------------------------------------
+
+  private record Segment(int index, Path path) {}
+
+  /** Go's {@code wlog.Segments}: numerically named files, which must be consecutive. */
+  private List<Segment> segments(Path dir) throws IOException {
+    List<Segment> out = new ArrayList<>();
+    for (Path p : files.list(dir)) {
+      String name = p.getFileName().toString();
+      if (files.isDirectory(p) || name.isEmpty() || name.length() > 9
+          || !name.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        continue;
+      }
+      out.add(new Segment(Integer.parseInt(name), p));
+    }
+    out.sort((a, b) -> Integer.compare(a.index, b.index));
+    for (int i = 1; i < out.size(); i++) {
+      if (out.get(i).index != out.get(i - 1).index + 1) {
+        throw new IOException(dir + ": segments are not sequential: " + out.get(i - 1).path.getFileName()
+            + " is followed by " + out.get(i).path.getFileName());
+      }
+    }
+    return out;
+  }
+
+  private void replayWal(Path walDir) throws IOException {
+    Path cpDir = null;
+    int cpIndex = -1;
+    for (Path p : files.list(walDir)) {
+      String name = p.getFileName().toString();
+      if (name.startsWith("checkpoint.") && files.isDirectory(p)) {
+        String num = name.substring("checkpoint.".length());
+        if (!num.isEmpty() && num.length() <= 9 && num.chars().allMatch(c -> c >= '0' && c <= '9')) {
+          int idx = Integer.parseInt(num);
+          if (idx >= cpIndex) {
+            cpIndex = idx;
+            cpDir = p;
+          }
+        }
+      }
+    }
+    List<Segment> segs = segments(walDir);
+    int startFrom = 0;
+    long total = segs.size() + (cpDir == null ? 0 : 1);
+    long done = 0;
+    if (cpDir != null) {
+      checkpoint = cpIndex;
+      for (Segment s : segments(cpDir)) {
+        // A corrupt checkpoint is a hard error: there is little to recover from it.
+        String stop = replaySegment(s, cpDir);
+        if (stop != null) {
+          throw new CorruptFormatException(s.path.toString(), CorruptFormatException.NO_OFFSET, "backfill checkpoint: " + stop);
+        }
+      }
+      progress.update("WAL", ++done, total);
+      startFrom = cpIndex + 1;
+    }
+    for (int i = 0; i < segs.size(); i++) {
+      Segment s = segs.get(i);
+      if (s.index < startFrom) {
+        continue;
+      }
+      if (firstSegment < 0) {
+        firstSegment = s.index;
+        if (cpDir == null && s.index != 0) {
+          warnings.add(walDir + ": WAL starts at segment " + s.index + " without a checkpoint;"
+              + " Prometheus would fail to open segment 00000000");
+        }
+      }
+      lastSegment = s.index;
+      String stop = replaySegment(s, walDir);
+      progress.update("WAL", ++done, total);
+      if (stop != null) {
+        int ignored = segs.size() - 1 - i;
+        warnings.add(stop + (ignored > 0 ? "; the " + ignored + " later segment(s) are ignored too" : "")
+            + " (Prometheus repairs the WAL by truncating it there)");
+        break;
+      }
+    }
+    progress.done("WAL");
+  }
+
+  /**
+   * Replays one segment; returns null at its clean end, or a description of the corruption
+   * that ended it (everything before was replayed).
+   */
+  private String replaySegment(Segment seg, Path dir) throws IOException {
+    ByteSource src = files.open(seg.path);
+    try {
+      SegmentReader r = new SegmentReader(src, dir.toString(), seg.index);
+      while (true) {
+        try {
+          if (!r.next()) {
+            return null;
+          }
+        } catch (CorruptFormatException e) {
+          return e.getMessage();
+        }
+        ByteSource rec = r.record();
+        RecordType type = RecordCodec.type(rec);
+        if (type == null) {
+          continue; // unknown record types are skipped, as by Prometheus
+        }
+        WalRecord decoded;
+        try {
+          decoded = RecordCodec.decode(rec);
+        } catch (CorruptFormatException e) {
+          return "decode " + type.goName() + ": " + e.getMessage() + " (record at " + seg.path + " offset " + r.recordOffset() + ")";
+        }
+        records++;
+        applyWal(decoded); // checkpoints hold WAL records too
+      }
+    } finally {
+      FileAccess.close(src);
+    }
+  }
+
+  private long mapRef(long ref) {
+    Long r = multiRef.get(ref);
+    return r == null ? ref : r;
+  }
+
+  private void applyWal(WalRecord rec) {
+    if (rec instanceof WalRecord.Series s) {
+      boolean[] created = new boolean[1];
+      for (Refs.RefSeries rs : s.series()) {
+        seriesRecords++;
+        MemSeries ms = h.getOrCreate(rs.ref(), rs.labels(), created);
+        if (!created[0]) {
+          multiRef.put(rs.ref(), ms.ref);
+        }
+        resetSeriesWithMmappedChunks(ms, rs.ref());
+      }
+    } else if (rec instanceof WalRecord.Samples s) {
+      for (Refs.RefSample x : s.samples()) {
+        appendFloat(x.ref(), x.t(), x.v());
+      }
+    } else if (rec instanceof WalRecord.SamplesV2 s) {
+      for (Refs.RefSample x : s.samples()) {
+        appendFloat(x.ref(), x.t(), x.v());
+      }
+    } else if (rec instanceof WalRecord.HistogramSamples s) {
+      for (Refs.RefHistogramSample x : s.histograms()) {
+        appendHistogram(x.ref(), x.t(), x.h(), null);
+      }
+    } else if (rec instanceof WalRecord.HistogramSamplesV2 s) {
+      for (Refs.RefHistogramSample x : s.histograms()) {
+        appendHistogram(x.ref(), x.t(), x.h(), null);
+      }
+    } else if (rec instanceof WalRecord.FloatHistogramSamples s) {
+      for (Refs.RefFloatHistogramSample x : s.histograms()) {
+        appendHistogram(x.ref(), x.t(), null, x.fh());
+      }
+    } else if (rec instanceof WalRecord.FloatHistogramSamplesV2 s) {
+      for (Refs.RefFloatHistogramSample x : s.histograms()) {
+        appendHistogram(x.ref(), x.t(), null, x.fh());
+      }
+    } else if (rec instanceof WalRecord.Tombstones t) {
+      for (Refs.RefTombstone x : t.tombstones()) {
+        if (x.maxt() < h.minValidTime) {
+          continue;
+        }
+        long ref = mapRef(x.ref());
+        if (h.getByRef(ref) == null) {
+          unknownRefs++;
+          continue;
+        }
+        h.tombstones.addInterval(ref, new Interval(x.mint(), x.maxt()));
+      }
+    }
+    // Exemplars and metadata do not change what a query returns; m-map markers only appear
+    // in the WBL.
+  }
+
+  /** Go's {@code resetSeriesWithMMappedChunks}, run for every series record. */
+  private void resetSeriesWithMmappedChunks(MemSeries s, long walRef) {
+    List<MmappedChunk> mmc = mmapped.getOrDefault(walRef, List.of());
+    List<MmappedChunk> ooo = oooMmapped.getOrDefault(walRef, List.of());
+    mmappedChunkCount += mmc.size() + ooo.size() - s.mmappedChunks.size();
+    s.mmappedChunks = new ArrayList<>(mmc);
+    if (ooo.isEmpty()) {
+      s.oooPresent = false;
+      s.oooMmappedChunks = new ArrayList<>(0);
+      s.oooHeadChunk = null;
+      s.firstOOOChunkID = 0;
+    } else {
+      s.oooPresent = true;
+      s.oooMmappedChunks = new ArrayList<>(ooo);
+      s.oooHeadChunk = null;
+      s.firstOOOChunkID = 0;
+    }
+    if (mmc.isEmpty()) {
+      s.mmMaxTime = Long.MIN_VALUE;
+    } else {
+      s.mmMaxTime = mmc.get(mmc.size() - 1).maxTime();
+      h.updateMinMaxTime(mmc.get(0).minTime(), s.mmMaxTime);
+    }
+    if (!ooo.isEmpty()) {
+      long mint = Long.MAX_VALUE;
+      long maxt = Long.MIN_VALUE;
+      for (MmappedChunk c : ooo) {
+        mint = Math.min(mint, c.minTime());
+        maxt = Math.max(maxt, c.maxTime());
+      }
+      h.updateMinMaxOooTime(mint, maxt);
+    }
+    // Samples replayed so far were compacted already: reset the head chunks.
+    s.nextAt = 0;
+    s.headChunks.clear();
+  }
+
+  private void appendFloat(long walRef, long t, double v) {
+    samples++;
+    if (t < h.minValidTime) {
+      beforeMinValid++;
+      return;
+    }
+    long ref = mapRef(walRef);
+    MemSeries ms = h.getByRef(ref);
+    if (ms == null) {
+      unknownRefs++;
+      return;
+    }
+    if (t <= ms.mmMaxTime) {
+      outOfOrder++;
+      return;
+    }
+    int r = ms.append(t, v, h.chunkOpts);
+    if ((r & MemSeries.APPENDED) != 0) {
+      appended++;
+    } else {
+      outOfOrder++;
+    }
+    if ((r & MemSeries.CHUNK_CREATED) != 0) {
+      ms.mmapChunks();
+    }
+    h.updateMinMaxTime(t, t);
+  }
+
+  private void appendHistogram(long walRef, long t, Histogram hi, FloatHistogram fh) {
+    samples++;
+    if (t < h.minValidTime) {
+      beforeMinValid++;
+      return;
+    }
+    long ref = mapRef(walRef);
+    MemSeries ms = h.getByRef(ref);
+    if (ms == null) {
+      unknownRefs++;
+      return;
+    }
+    if (t <= ms.mmMaxTime) {
+      outOfOrder++;
+      return;
+    }
+    int r;
+    try {
+      r = hi != null ? ms.appendHistogram(t, hi, h.chunkOpts) : ms.appendFloatHistogram(t, fh, h.chunkOpts);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      warnings.add("series " + ms.labels + ": histogram at " + t + " skipped: " + e.getMessage());
+      return;
+    }
+    if ((r & MemSeries.APPENDED) != 0) {
+      appended++;
+    } else {
+      outOfOrder++;
+    }
+    // Prometheus does not m-map histogram chunks during replay (only float chunks).
+    h.updateMinMaxTime(t, t);
+  }
+
+  // ---- WBL ---------------------------------------------------------------------------------
+
+  private void replayWbl(Path wblDir) throws IOException {
+    List<Segment> segs = segments(wblDir);
+    for (int i = 0; i < segs.size(); i++) {
+      Segment seg = segs.get(i);
+      String stop = replayWblSegment(seg, wblDir);
+      if (stop != null) {
+        int ignored = segs.size() - 1 - i;
+        warnings.add(stop + (ignored > 0 ? "; the " + ignored + " later WBL segment(s) are ignored too" : "")
+            + " (Prometheus repairs the WBL by truncating it there)");
+        break;
+      }
+    }
+  }
+
+  private String replayWblSegment(Segment seg, Path dir) throws IOException {
+    ByteSource src = files.open(seg.path);
+    try {
+      SegmentReader r = new SegmentReader(src, dir.toString(), seg.index);
+      while (true) {
+        try {
+          if (!r.next()) {
+            return null;
+          }
+        } catch (CorruptFormatException e) {
+          return e.getMessage();
+        }
+        ByteSource rec = r.record();
+        RecordType type = RecordCodec.type(rec);
+        if (type == null) {
+          continue;
+        }
+        WalRecord decoded;
+        try {
+          decoded = RecordCodec.decode(rec);
+        } catch (CorruptFormatException e) {
+          return "decode " + type.goName() + ": " + e.getMessage() + " (record at " + seg.path + " offset " + r.recordOffset() + ")";
+        }
+        records++;
+        applyWbl(decoded);
+      }
+    } finally {
+      FileAccess.close(src);
+    }
+  }
+
+  private void applyWbl(WalRecord rec) {
+    if (rec instanceof WalRecord.Samples s) {
+      for (Refs.RefSample x : s.samples()) {
+        insertOoo(x.ref(), x.t(), x.v(), null, null);
+      }
+    } else if (rec instanceof WalRecord.SamplesV2 s) {
+      for (Refs.RefSample x : s.samples()) {
+        insertOoo(x.ref(), x.t(), x.v(), null, null);
+      }
+    } else if (rec instanceof WalRecord.HistogramSamples s) {
+      for (Refs.RefHistogramSample x : s.histograms()) {
+        insertOoo(x.ref(), x.t(), 0, x.h(), null);
+      }
+    } else if (rec instanceof WalRecord.HistogramSamplesV2 s) {
+      for (Refs.RefHistogramSample x : s.histograms()) {
+        insertOoo(x.ref(), x.t(), 0, x.h(), null);
+      }
+    } else if (rec instanceof WalRecord.FloatHistogramSamples s) {
+      for (Refs.RefFloatHistogramSample x : s.histograms()) {
+        insertOoo(x.ref(), x.t(), 0, null, x.fh());
+      }
+    } else if (rec instanceof WalRecord.FloatHistogramSamplesV2 s) {
+      for (Refs.RefFloatHistogramSample x : s.histograms()) {
+        insertOoo(x.ref(), x.t(), 0, null, x.fh());
+      }
+    } else if (rec instanceof WalRecord.MmapMarkers m) {
+      long lastSeq = ChunkDiskMapperRef.fileNumber(lastMmapRef);
+      long lastOff = ChunkDiskMapperRef.offset(lastMmapRef);
+      for (Refs.RefMmapMarker x : m.markers()) {
+        long seq = ChunkDiskMapperRef.fileNumber(x.mmapRef());
+        long off = ChunkDiskMapperRef.offset(x.mmapRef());
+        if (seq > lastSeq || (seq == lastSeq && off > lastOff)) {
+          continue; // that chunk never made it to the head chunk files
+        }
+        MemSeries ms = h.getByRef(mapRef(x.ref()));
+        if (ms == null) {
+          unknownRefs++;
+          continue;
+        }
+        if (ms.oooPresent) {
+          ms.oooHeadChunk = null; // everything so far is in the m-mapped chunks
+        }
+      }
+    }
+    // Series come from the WAL; the WBL holds none.
+  }
+
+  private void insertOoo(long walRef, long t, double v, Histogram hi, FloatHistogram fh) {
+    MemSeries ms = h.getByRef(mapRef(walRef));
+    if (ms == null) {
+      unknownRefs++;
+      return;
+    }
+    if (ms.insertOoo(t, v, hi, fh, OooChunk.DEFAULT_CAP_MAX)) {
+      oooSamples++;
+      h.updateMinMaxOooTime(t, t);
+    }
+  }
+
+  // ---- after replay ------------------------------------------------------------------------
+
+  /** Go's {@code Head.gc} with the head's min time: old chunks and empty series go. */
+  private void gc() {
+    long mint = h.minTime;
+    Set<Long> deleted = new HashSet<>();
+    List<io.promtsdb.core.Labels> affected = new ArrayList<>();
+    List<MemSeries> all = new ArrayList<>(h.series.size());
+    h.series.forEachValue(all::add);
+    for (MemSeries s : all) {
+      s.truncateChunksBefore(mint);
+      if (s.hasChunks()) {
+        continue;
+      }
+      deleted.add(s.ref);
+      affected.add(s.labels);
+      h.series.remove(s.ref);
+      h.byLabels.remove(s.labels);
+    }
+    if (!deleted.isEmpty()) {
+      h.postings.delete(deleted, affected);
+    }
+    h.tombstones.deleteTombstones(deleted);
+    h.tombstones.truncateBefore(mint);
+  }
+}

@@ -1,0 +1,44 @@
+package io.promtsdb.engine;
+
+import io.promtsdb.chunks.Chunk;
+import io.promtsdb.chunks.ChunkEncoding;
+import io.promtsdb.chunks.FloatHistogramAppender;
+import io.promtsdb.chunks.HistogramAppender;
+import io.promtsdb.chunks.XorAppender;
+
+/**
+ * A head chunk being appended to (Go's {@code memChunk} with its appender): one of an XOR, a
+ * histogram or a float histogram appender, and the chunk's time range.
+ */
+final class MemChunk {
+  final ChunkEncoding encoding;
+  XorAppender xor;
+  HistogramAppender histogram;
+  FloatHistogramAppender floatHistogram;
+  long minTime;
+  long maxTime;
+
+  MemChunk(ChunkEncoding encoding, long minTime) {
+    this.encoding = encoding;
+    this.minTime = minTime;
+    this.maxTime = Long.MIN_VALUE;
+    switch (encoding) {
+      case HISTOGRAM -> histogram = HistogramAppender.create(ChunkEncoding.HISTOGRAM);
+      case FLOAT_HISTOGRAM -> floatHistogram = FloatHistogramAppender.create(ChunkEncoding.FLOAT_HISTOGRAM);
+      default -> xor = XorAppender.create();
+    }
+  }
+
+  int numSamples() {
+    return xor != null ? xor.numSamples() : histogram != null ? histogram.numSamples() : floatHistogram.numSamples();
+  }
+
+  int sizeBytes() {
+    return xor != null ? xor.sizeBytes() : histogram != null ? histogram.sizeBytes() : floatHistogram.sizeBytes();
+  }
+
+  /** The bytes written so far (a copy). */
+  Chunk chunk() {
+    return xor != null ? xor.chunk() : histogram != null ? histogram.chunk() : floatHistogram.chunk();
+  }
+}
