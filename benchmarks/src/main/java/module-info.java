@@ -5,9 +5,11 @@
  */
 module io.promtsdb.benchmarks {
   requires io.promtsdb.core;
+  requires io.promtsdb.wal;
   requires jmh.core;
   requires com.fasterxml.jackson.databind;
 
   exports io.promtsdb.benchmarks;
   exports io.promtsdb.benchmarks.core;
+  exports io.promtsdb.benchmarks.wal;
 }
