@@ -1,7 +1,10 @@
 /** The {@code promtsdb} command line tool. */
 module io.promtsdb.cli {
   requires io.promtsdb.engine;
+  requires io.promtsdb.wal;
   requires info.picocli;
+  requires org.lz4.java;
+  requires aircompressor;
 
   exports io.promtsdb.cli;
 

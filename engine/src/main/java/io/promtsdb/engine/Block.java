@@ -4,6 +4,7 @@ import io.promtsdb.chunks.ChunkSegmentReader;
 import io.promtsdb.core.ByteSource;
 import io.promtsdb.core.CorruptFormatException;
 import io.promtsdb.index.IndexReader;
+import io.promtsdb.index.Postings;
 import io.promtsdb.tombstones.Intervals;
 import io.promtsdb.tombstones.Tombstones;
 import io.promtsdb.tombstones.TombstonesFile;
@@ -167,6 +168,14 @@ public final class Block implements Closeable {
   /** Whether the block holds data in {@code [mint, maxt]} (its own maxTime is exclusive). */
   public boolean overlapsClosedInterval(long mint, long maxt) {
     return meta.overlapsClosedInterval(mint, maxt);
+  }
+
+  /**
+   * The references of the series {@code matchers} select, in label order (Prometheus' {@code
+   * PostingsForMatchers} on this block's index).
+   */
+  public Postings postings(List<Matcher> matchers) throws IOException {
+    return PostingsForMatchers.select(new BlockIndexView(index), matchers);
   }
 
   /** A querier over {@code [mint, maxt]} of this block alone. */

@@ -25,6 +25,15 @@ public interface SeriesSet {
     return List.of();
   }
 
+  /**
+   * Several sets, each sorted by labels, merged into one sorted set; series with equal labels
+   * become one whose samples are chained, duplicates dropped (Prometheus' {@code
+   * NewMergeSeriesSet} with {@code ChainedSeriesMerge}).
+   */
+  static SeriesSet merge(List<SeriesSet> sets) {
+    return MergeSeriesSet.of(sets);
+  }
+
   /** A set without series. */
   static SeriesSet empty() {
     return new SeriesSet() {
