@@ -92,6 +92,14 @@ public final class GoFloat {
    * decimal point relative to the first digit (value = 0.d1d2... x 10^decExp).
    */
   static int shortestDigits(double v, char[] out, int[] decExp) {
+    return ShortestDecimal.digits(v, out, decExp);
+  }
+
+  /**
+   * The same digits derived from {@link Double#toString} and checked by re-parsing: the
+   * reference the faster {@link ShortestDecimal} is tested against.
+   */
+  static int shortestDigitsViaToString(double v, char[] out, int[] decExp) {
     String s = Double.toString(v);
     int e = s.indexOf('E');
     String mant = e < 0 ? s : s.substring(0, e);
@@ -147,7 +155,7 @@ public final class GoFloat {
     return Double.parseDouble("0." + digits + "E" + pointPos);
   }
 
-  private static int exactShortest(double v, char[] out, int[] decExp) {
+  static int exactShortest(double v, char[] out, int[] decExp) {
     BigDecimal exact = new BigDecimal(v);
     for (int n = 1; n <= 17; n++) {
       BigDecimal down = exact.round(new MathContext(n, RoundingMode.FLOOR));
