@@ -1,0 +1,201 @@
+package io.promtsdb.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.promtsdb.core.ByteSource;
+import io.promtsdb.core.CorruptFormatException;
+import io.promtsdb.core.testing.TestData;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Damaged data directories (copies of the p3-none fixture): a corrupt block is reported with
+ * its ULID, file and offset and the others stay readable when asked; a torn or corrupt WAL
+ * ends the replay where Prometheus' repair would cut it, with a warning naming segment and
+ * offset; corrupt head chunk files are left out and the WAL fills the gap, so the dump still
+ * equals promtool's; failing file access gives a clean error.
+ */
+class CorruptDataDirTest {
+  @TempDir Path tmp;
+
+  private Path copy(String fixture) throws IOException {
+    Path src = TestData.path("fixtures/" + fixture + "/data");
+    Path dst = tmp.resolve(fixture);
+    try (Stream<Path> s = Files.walk(src)) {
+      for (Path p : s.toList()) {
+        Path t = dst.resolve(src.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(t);
+        } else {
+          Files.copy(p, t, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+    return dst;
+  }
+
+  private static void flip(Path file, long offset) throws IOException {
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+      f.seek(offset);
+      int b = f.read();
+      f.seek(offset);
+      f.write(b ^ 0x10);
+    }
+  }
+
+  private static List<String> dump(ReadOnlyDb db) throws IOException {
+    StringBuilder b = new StringBuilder();
+    try (Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+      Dump.promtool(q.select(false, MetricSelectors.parse("{__name__=~'(?s:.*)'}")), b::append);
+    }
+    return b.isEmpty() ? List.of() : List.of(b.toString().split("\n"));
+  }
+
+  private static List<String> expectedDump(String fixture) throws IOException {
+    List<String> out = new ArrayList<>();
+    Path p = TestData.path("fixtures/" + fixture + "/expected/dump.txt.gz");
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(p)), StandardCharsets.UTF_8))) {
+      for (String l = r.readLine(); l != null; l = r.readLine()) {
+        out.add(l);
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void corruptIndexNamesBlockFileAndOffset() throws IOException {
+    Path dir = copy("p3-none");
+    String bad = "01M80DQJH0BESSQ6C48W8X23M5";
+    Path index = dir.resolve(bad).resolve("index");
+    long tocCrc = Files.size(index) - 2;
+    flip(index, tocCrc);
+    try (ReadOnlyDb db = ReadOnlyDb.open(dir)) {
+      assertThatThrownBy(db::blocks)
+          .isInstanceOf(ReadOnlyDb.CorruptBlocksException.class)
+          .hasMessageContaining("corrupted block " + bad)
+          .hasMessageContaining(index.toString())
+          .hasMessageContaining("offset")
+          .hasMessageContaining("CRC");
+    }
+    try (ReadOnlyDb db = ReadOnlyDb.open(dir, ReadOnlyDb.Options.DEFAULT.withSkipCorruptBlocks(true))) {
+      assertThat(db.blocks()).hasSize(2).noneMatch(b -> b.ulid().toString().equals(bad));
+      assertThat(db.corruptBlocks()).singleElement().satisfies(c -> assertThat(c.id()).isEqualTo(bad));
+      assertThat(db.warnings()).anyMatch(w -> w.contains(bad));
+      List<String> lines = dump(db);
+      assertThat(lines).isNotEmpty();
+      // The other blocks' and the head's data is still there: only lines of the bad block's
+      // time range can be missing.
+      List<String> want = expectedDump("p3-none");
+      assertThat(want).containsAll(lines.subList(0, Math.min(200, lines.size())));
+    }
+  }
+
+  @Test
+  void corruptChunkIsReportedWhenRead() throws IOException {
+    Path dir = copy("p3-none");
+    Path chunks = dir.resolve("01M80DT7A5E0KSN4SD4GDWTGQ9").resolve("chunks").resolve("000001");
+    flip(chunks, 20); // inside the data of the first chunk: its CRC no longer matches
+    try (ReadOnlyDb db = ReadOnlyDb.open(dir)) {
+      assertThatThrownBy(() -> dump(db))
+          .isInstanceOf(CorruptFormatException.class)
+          .hasMessageContaining(chunks.toString())
+          .hasMessageContaining("offset");
+    }
+  }
+
+  @Test
+  void tornWalTailKeepsWhatCameBeforeAndSaysWhere() throws IOException {
+    Path dir = copy("p3-none");
+    Path seg = dir.resolve("wal").resolve("00000002");
+    byte[] bytes = Files.readAllBytes(seg);
+    int last = bytes.length - 1;
+    while (bytes[last] == 0) {
+      last--; // skip the zero padding of the closed page
+    }
+    // Cut inside the last record, as a crash during a write would.
+    try (RandomAccessFile f = new RandomAccessFile(seg.toFile(), "rw")) {
+      f.setLength(last - 5);
+    }
+    try (ReadOnlyDb db = ReadOnlyDb.open(dir)) {
+      List<String> lines = dump(db);
+      ReplayReport r = db.head().replayReport();
+      assertThat(r.warnings()).singleElement().satisfies(w -> assertThat(w).contains(seg.toString()).contains("offset"));
+      assertThat(db.warnings()).isNotEmpty();
+      assertThat(r.lastSegment()).isEqualTo(2);
+      // Everything that was replayed is promtool's data; only the torn records' samples are missing.
+      List<String> want = expectedDump("p3-none");
+      assertThat(lines.size()).isLessThanOrEqualTo(want.size()).isGreaterThan(want.size() - 20_000);
+    }
+  }
+
+  @Test
+  void corruptHeadChunkFileIsLeftOutAndTheWalFillsTheGap() throws IOException {
+    Path dir = copy("p3-none");
+    Path file = dir.resolve("chunks_head").resolve("000004");
+    flip(file, 40); // inside the first record
+    try (ReadOnlyDb db = ReadOnlyDb.open(dir)) {
+      List<String> lines = dump(db);
+      assertThat(db.head().replayReport().warnings())
+          .singleElement()
+          .satisfies(w -> assertThat(w).contains("000004").contains("000005"));
+      assertThat(lines).isEqualTo(expectedDump("p3-none"));
+    }
+  }
+
+  @Test
+  void failingFileAccessGivesACleanError() throws IOException {
+    Path dir = copy("p3-none");
+    for (int failAt = 1; failAt <= 12; failAt++) {
+      AtomicInteger opens = new AtomicInteger();
+      int n = failAt;
+      FileAccess faulty =
+          new FileAccess() {
+            @Override
+            public ByteSource open(Path file) throws IOException {
+              if (opens.incrementAndGet() == n) {
+                throw new IOException("injected failure opening " + file);
+              }
+              return FileAccess.DEFAULT.open(file);
+            }
+
+            @Override
+            public List<Path> list(Path d) throws IOException {
+              return FileAccess.DEFAULT.list(d);
+            }
+
+            @Override
+            public boolean isDirectory(Path p) {
+              return FileAccess.DEFAULT.isDirectory(p);
+            }
+
+            @Override
+            public boolean exists(Path p) {
+              return FileAccess.DEFAULT.exists(p);
+            }
+
+            @Override
+            public long size(Path file) throws IOException {
+              return FileAccess.DEFAULT.size(file);
+            }
+          };
+      try (ReadOnlyDb db = ReadOnlyDb.open(dir, ReadOnlyDb.Options.DEFAULT.withFileAccess(faulty))) {
+        assertThatThrownBy(() -> dump(db)).isInstanceOf(IOException.class).hasMessageContaining("injected failure");
+      }
+    }
+  }
+}
