@@ -5,7 +5,13 @@ import io.promtsdb.core.GoFloat;
 import io.promtsdb.core.GoQuote;
 import io.promtsdb.core.Labels;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Writes query results as {@code promtool tsdb dump} and {@code dump-openmetrics} print them
@@ -23,72 +29,356 @@ import java.util.Locale;
 public final class Dump {
   private Dump() {}
 
-  /** Receives output; implemented by a buffered stream writer in the CLI. */
+  /** Receives output, as UTF-8 bytes. */
   public interface Out {
-    void write(CharSequence s) throws IOException;
+    void write(byte[] b, int off, int len) throws IOException;
+  }
+
+  /** An {@link Out} collecting into a string (tests, small outputs). */
+  public static final class StringOut implements Out {
+    private final java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      buf.write(b, off, len);
+    }
+
+    public byte[] toByteArray() {
+      return buf.toByteArray();
+    }
+
+    @Override
+    public String toString() {
+      return buf.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  /** Lines assembled as bytes: label sets encoded once per series, numbers written in place. */
+  static final class LineBuffer {
+    private final Out out;
+    private byte[] buf = new byte[1 << 16];
+    private int pos;
+    private final StringBuilder num = new StringBuilder(32);
+    private final char[] chars = new char[64];
+    private static final byte[] DIGIT_PAIRS = new byte[200];
+
+    static {
+      for (int i = 0; i < 100; i++) {
+        DIGIT_PAIRS[2 * i] = (byte) ('0' + i / 10);
+        DIGIT_PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
+      }
+    }
+
+    LineBuffer(Out out) {
+      this.out = out;
+    }
+
+    void ensure(int n) throws IOException {
+      if (pos + n > buf.length) {
+        flush();
+        if (n > buf.length) {
+          buf = new byte[Math.max(n, buf.length * 2)];
+        }
+      }
+    }
+
+    void bytes(byte[] b) throws IOException {
+      ensure(b.length);
+      System.arraycopy(b, 0, buf, pos, b.length);
+      pos += b.length;
+    }
+
+    void ascii(char c) throws IOException {
+      ensure(1);
+      buf[pos++] = (byte) c;
+    }
+
+    void floatG(double v) throws IOException {
+      num.setLength(0);
+      GoFloat.appendG(num, v);
+      int n = num.length();
+      ensure(n);
+      num.getChars(0, n, chars, 0);
+      for (int i = 0; i < n; i++) {
+        buf[pos++] = (byte) chars[i];
+      }
+    }
+
+    void decimal(long v) throws IOException {
+      ensure(20);
+      if (v == Long.MIN_VALUE) {
+        byte[] m = "-9223372036854775808".getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(m, 0, buf, pos, m.length);
+        pos += m.length;
+        return;
+      }
+      if (v < 0) {
+        buf[pos++] = '-';
+        v = -v;
+      }
+      int len = 1;
+      for (long p = 10; len < 19 && v >= p; p *= 10) {
+        len++;
+      }
+      int end = pos + len;
+      int i = end;
+      while (v >= 100) {
+        int r = (int) (v % 100);
+        v /= 100;
+        buf[--i] = DIGIT_PAIRS[2 * r + 1];
+        buf[--i] = DIGIT_PAIRS[2 * r];
+      }
+      if (v >= 10) {
+        buf[--i] = DIGIT_PAIRS[2 * (int) v + 1];
+        buf[--i] = DIGIT_PAIRS[2 * (int) v];
+      } else {
+        buf[--i] = (byte) ('0' + v);
+      }
+      pos = end;
+    }
+
+    void text(String s) throws IOException {
+      bytes(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    void flush() throws IOException {
+      if (pos > 0) {
+        out.write(buf, 0, pos);
+        pos = 0;
+      }
+    }
   }
 
   /** {@code promtool tsdb dump}'s output for {@code ss}. Returns the number of lines. */
   public static long promtool(SeriesSet ss, Out out) throws IOException {
-    StringBuilder b = new StringBuilder(1 << 16);
+    return promtool(ss, out, Math.min(4, Runtime.getRuntime().availableProcessors()));
+  }
+
+  /**
+   * As {@link #promtool(SeriesSet, Out)}, formatting on {@code threads} threads while the
+   * calling thread reads the samples (1: everything on the calling thread). The output is the
+   * same either way.
+   */
+  public static long promtool(SeriesSet ss, Out out, int threads) throws IOException {
+    if (threads <= 1) {
+      return promtoolSequential(ss, out);
+    }
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "promtsdb-dump");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      ArrayDeque<Future<byte[]>> pending = new ArrayDeque<>();
+      long lines = 0;
+      Batch batch = new Batch();
+      SampleIterator reuse = null;
+      while (ss.next()) {
+        Series s = ss.at();
+        int idx = batch.series(s.labels());
+        SampleIterator it = s.iterator(reuse);
+        while (it.next() == ValueType.FLOAT) {
+          batch.add(idx, ValueType.FLOAT, it.atT(), Double.doubleToRawLongBits(it.atValue()), null);
+        }
+        while (it.next() == ValueType.FLOAT_HISTOGRAM) {
+          batch.add(idx, ValueType.FLOAT_HISTOGRAM, it.atT(), 0, it.atFloatHistogram());
+        }
+        while (it.next() == ValueType.HISTOGRAM) {
+          batch.add(idx, ValueType.HISTOGRAM, it.atT(), 0, it.atHistogram());
+        }
+        reuse = it;
+        if (batch.n >= Batch.TARGET) {
+          lines += batch.n;
+          Batch full = batch;
+          pending.add(pool.submit(full::format));
+          batch = new Batch();
+          while (pending.size() > 2 * threads) {
+            write(pending.poll(), out);
+          }
+        }
+      }
+      lines += batch.n;
+      Batch last = batch;
+      pending.add(pool.submit(last::format));
+      while (!pending.isEmpty()) {
+        write(pending.poll(), out);
+      }
+      return lines;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static void write(Future<byte[]> f, Out out) throws IOException {
+    byte[] b;
+    try {
+      b = f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while dumping");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IOException(e.getCause());
+    }
+    out.write(b, 0, b.length);
+  }
+
+  /** Samples of several series, read on the calling thread and formatted on another. */
+  private static final class Batch {
+    static final int TARGET = 16 * 1024;
+    private final java.util.ArrayList<Labels> labels = new java.util.ArrayList<>();
+    private int[] series = new int[TARGET + 256];
+    private ValueType[] types = new ValueType[TARGET + 256];
+    private long[] ts = new long[TARGET + 256];
+    private long[] bits = new long[TARGET + 256];
+    private Object[] objects;
+    int n;
+
+    int series(Labels l) {
+      labels.add(l);
+      return labels.size() - 1;
+    }
+
+    void add(int s, ValueType type, long t, long b, Object o) {
+      if (n == ts.length) {
+        int c = n * 2;
+        series = java.util.Arrays.copyOf(series, c);
+        types = java.util.Arrays.copyOf(types, c);
+        ts = java.util.Arrays.copyOf(ts, c);
+        bits = java.util.Arrays.copyOf(bits, c);
+        if (objects != null) {
+          objects = java.util.Arrays.copyOf(objects, c);
+        }
+      }
+      series[n] = s;
+      types[n] = type;
+      ts[n] = t;
+      bits[n] = b;
+      if (o != null) {
+        if (objects == null) {
+          objects = new Object[ts.length];
+        }
+        objects[n] = o;
+      }
+      n++;
+    }
+
+    byte[] format() throws IOException {
+      Growable g = new Growable(n * 96 + 1024);
+      LineBuffer b = new LineBuffer(g);
+      byte[] lbs = null;
+      int cur = -1;
+      for (int i = 0; i < n; i++) {
+        if (series[i] != cur) {
+          cur = series[i];
+          lbs = (labels.get(cur).toString() + " ").getBytes(StandardCharsets.UTF_8);
+        }
+        b.bytes(lbs);
+        if (types[i] == ValueType.FLOAT) {
+          b.floatG(Double.longBitsToDouble(bits[i]));
+        } else {
+          b.text(objects[i].toString());
+        }
+        b.ascii(' ');
+        b.decimal(ts[i]);
+        b.ascii('\n');
+      }
+      b.flush();
+      return g.toByteArray();
+    }
+  }
+
+  /** A growable byte array as an {@link Out}. */
+  private static final class Growable implements Out {
+    private byte[] buf;
+    private int size;
+
+    Growable(int initial) {
+      buf = new byte[initial];
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      if (size + len > buf.length) {
+        buf = java.util.Arrays.copyOf(buf, Math.max(size + len, buf.length * 2));
+      }
+      System.arraycopy(b, off, buf, size, len);
+      size += len;
+    }
+
+    byte[] toByteArray() {
+      return size == buf.length ? buf : java.util.Arrays.copyOf(buf, size);
+    }
+  }
+
+  private static long promtoolSequential(SeriesSet ss, Out out) throws IOException {
+    LineBuffer b = new LineBuffer(out);
     long lines = 0;
     SampleIterator reuse = null;
     while (ss.next()) {
       Series s = ss.at();
-      String lbs = s.labels().toString();
+      byte[] lbs = (s.labels().toString() + " ").getBytes(StandardCharsets.UTF_8);
       SampleIterator it = s.iterator(reuse);
       while (it.next() == ValueType.FLOAT) {
-        b.append(lbs).append(' ');
-        GoFloat.appendG(b, it.atValue());
-        b.append(' ').append(it.atT()).append('\n');
+        b.bytes(lbs);
+        b.floatG(it.atValue());
+        b.ascii(' ');
+        b.decimal(it.atT());
+        b.ascii('\n');
         lines++;
-        if (b.length() > (1 << 16)) {
-          out.write(b);
-          b.setLength(0);
-        }
       }
       while (it.next() == ValueType.FLOAT_HISTOGRAM) {
-        b.append(lbs).append(' ').append(it.atFloatHistogram()).append(' ').append(it.atT()).append('\n');
+        b.bytes(lbs);
+        b.text(it.atFloatHistogram().toString());
+        b.ascii(' ');
+        b.decimal(it.atT());
+        b.ascii('\n');
         lines++;
       }
       while (it.next() == ValueType.HISTOGRAM) {
-        b.append(lbs).append(' ').append(it.atHistogram()).append(' ').append(it.atT()).append('\n');
+        b.bytes(lbs);
+        b.text(it.atHistogram().toString());
+        b.ascii(' ');
+        b.decimal(it.atT());
+        b.ascii('\n');
         lines++;
-      }
-      if (b.length() > (1 << 15)) {
-        out.write(b);
-        b.setLength(0);
       }
       reuse = it;
     }
-    out.write(b);
+    b.flush();
     return lines;
   }
 
   /** Every sample of every series, one per line, in the dump format (no promtool loop quirk). */
   public static long dumpAll(SeriesSet ss, Out out) throws IOException {
-    StringBuilder b = new StringBuilder(1 << 16);
+    LineBuffer b = new LineBuffer(out);
     long lines = 0;
     while (ss.next()) {
       Series s = ss.at();
-      String lbs = s.labels().toString();
+      byte[] lbs = (s.labels().toString() + " ").getBytes(StandardCharsets.UTF_8);
       SampleIterator it = s.iterator(null);
       for (ValueType vt = it.next(); vt != ValueType.NONE; vt = it.next()) {
-        b.append(lbs).append(' ');
+        b.bytes(lbs);
         switch (vt) {
-          case FLOAT -> GoFloat.appendG(b, it.atValue());
-          case HISTOGRAM -> b.append(it.atHistogram());
-          default -> b.append(it.atFloatHistogram());
+          case FLOAT -> b.floatG(it.atValue());
+          case HISTOGRAM -> b.text(it.atHistogram().toString());
+          default -> b.text(it.atFloatHistogram().toString());
         }
-        b.append(' ').append(it.atT()).append('\n');
+        b.ascii(' ');
+        b.decimal(it.atT());
+        b.ascii('\n');
         lines++;
-        if (b.length() > (1 << 16)) {
-          out.write(b);
-          b.setLength(0);
-        }
       }
     }
-    out.write(b);
+    b.flush();
     return lines;
   }
 
@@ -98,29 +388,27 @@ public final class Dump {
    * before a series' first histogram are printed.
    */
   public static long openMetrics(SeriesSet ss, Out out) throws IOException {
-    StringBuilder b = new StringBuilder(1 << 16);
+    LineBuffer b = new LineBuffer(out);
     long lines = 0;
+    StringBuilder sec = new StringBuilder(24);
     while (ss.next()) {
       Series s = ss.at();
       Labels l = s.labels();
-      String name = l.metricName();
-      String prefix = name + condensed(l);
+      byte[] prefix = (l.metricName() + condensed(l) + " ").getBytes(StandardCharsets.UTF_8);
       SampleIterator it = s.iterator(null);
       while (it.next() == ValueType.FLOAT) {
-        b.append(prefix).append(' ');
-        GoFloat.appendG(b, it.atValue());
-        b.append(' ');
-        appendSeconds(b, it.atT());
-        b.append('\n');
+        b.bytes(prefix);
+        b.floatG(it.atValue());
+        b.ascii(' ');
+        sec.setLength(0);
+        appendSeconds(sec, it.atT());
+        b.text(sec.toString());
+        b.ascii('\n');
         lines++;
-        if (b.length() > (1 << 16)) {
-          out.write(b);
-          b.setLength(0);
-        }
       }
     }
-    b.append("# EOF\n");
-    out.write(b);
+    b.text("# EOF\n");
+    b.flush();
     return lines;
   }
 

@@ -28,7 +28,7 @@ import java.util.Map;
  * out-of-order data.
  */
 public final class Head implements Closeable {
-  final LongMap<MemSeries> series = new LongMap<>(1024);
+  final SeriesTable series = new SeriesTable();
   final Map<Labels, MemSeries> byLabels = new HashMap<>();
   final HeadPostings postings = new HeadPostings();
   final Tombstones tombstones = new Tombstones();

@@ -7,10 +7,7 @@ import io.promtsdb.core.CorruptFormatException;
 import io.promtsdb.core.FloatHistogram;
 import io.promtsdb.core.Histogram;
 import io.promtsdb.tombstones.Interval;
-import io.promtsdb.wal.RecordCodec;
-import io.promtsdb.wal.RecordType;
 import io.promtsdb.wal.Refs;
-import io.promtsdb.wal.SegmentReader;
 import io.promtsdb.wal.WalRecord;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -52,10 +49,11 @@ final class HeadReplay {
   private final Path dataDir;
   private final FileAccess files;
   private final Progress progress;
+  private final boolean background;
   private final List<String> warnings = new ArrayList<>();
 
   // WAL series reference -> the reference of the series created earlier with the same labels.
-  private final Map<Long, Long> multiRef = new HashMap<>();
+  private final LongMap<Long> multiRef = new LongMap<>();
   private Map<Long, List<MmappedChunk>> mmapped = new HashMap<>();
   private Map<Long, List<MmappedChunk>> oooMmapped = new HashMap<>();
   private long lastMmapRef;
@@ -78,6 +76,7 @@ final class HeadReplay {
     this.dataDir = dataDir;
     this.files = options.fileAccess();
     this.progress = options.progress();
+    this.background = Runtime.getRuntime().availableProcessors() > 1;
   }
 
   void run(long minValidTime) throws IOException {
@@ -259,21 +258,27 @@ final class HeadReplay {
     List<Segment> segs = segments(walDir);
     int startFrom = 0;
     long total = segs.size() + (cpDir == null ? 0 : 1);
-    long done = 0;
     if (cpDir != null) {
       checkpoint = cpIndex;
+      List<RecordStream.Source> cp = new ArrayList<>();
       for (Segment s : segments(cpDir)) {
-        // A corrupt checkpoint is a hard error: there is little to recover from it.
-        String stop = replaySegment(s, cpDir);
-        if (stop != null) {
-          throw new CorruptFormatException(s.path.toString(), CorruptFormatException.NO_OFFSET, "backfill checkpoint: " + stop);
+        cp.add(new RecordStream.Source(cpDir, s.index, s.path));
+      }
+      try (RecordStream rs = new RecordStream(files, cp, background)) {
+        for (WalRecord r = rs.next(); r != null; r = rs.next()) {
+          records++;
+          applyWal(r);
+        }
+        if (rs.stop() != null) {
+          // A corrupt checkpoint is a hard error: there is little to recover from it.
+          throw new CorruptFormatException(
+              cp.get(rs.stoppedAt()).path().toString(), CorruptFormatException.NO_OFFSET, "backfill checkpoint: " + rs.stop());
         }
       }
-      progress.update("WAL", ++done, total);
       startFrom = cpIndex + 1;
     }
-    for (int i = 0; i < segs.size(); i++) {
-      Segment s = segs.get(i);
+    List<RecordStream.Source> wal = new ArrayList<>();
+    for (Segment s : segs) {
       if (s.index < startFrom) {
         continue;
       }
@@ -285,54 +290,32 @@ final class HeadReplay {
         }
       }
       lastSegment = s.index;
-      String stop = replaySegment(s, walDir);
-      progress.update("WAL", ++done, total);
-      if (stop != null) {
-        int ignored = segs.size() - 1 - i;
-        warnings.add(stop + (ignored > 0 ? "; the " + ignored + " later segment(s) are ignored too" : "")
+      wal.add(new RecordStream.Source(walDir, s.index, s.path));
+    }
+    long base = total - wal.size();
+    try (RecordStream rs = new RecordStream(files, wal, background)) {
+      long n = 0;
+      for (WalRecord r = rs.next(); r != null; r = rs.next()) {
+        records++;
+        applyWal(r);
+        if ((++n & 1023) == 0) {
+          progress.update("WAL", base + rs.sourcesDone(), total);
+        }
+      }
+      if (rs.stop() != null) {
+        int ignored = wal.size() - 1 - rs.stoppedAt();
+        lastSegment = wal.get(rs.stoppedAt()).index();
+        warnings.add(rs.stop() + (ignored > 0 ? "; the " + ignored + " later segment(s) are ignored too" : "")
             + " (Prometheus repairs the WAL by truncating it there)");
-        break;
       }
     }
     progress.done("WAL");
   }
 
-  /**
-   * Replays one segment; returns null at its clean end, or a description of the corruption
-   * that ended it (everything before was replayed).
-   */
-  private String replaySegment(Segment seg, Path dir) throws IOException {
-    ByteSource src = files.open(seg.path);
-    try {
-      SegmentReader r = new SegmentReader(src, dir.toString(), seg.index);
-      while (true) {
-        try {
-          if (!r.next()) {
-            return null;
-          }
-        } catch (CorruptFormatException e) {
-          return e.getMessage();
-        }
-        ByteSource rec = r.record();
-        RecordType type = RecordCodec.type(rec);
-        if (type == null) {
-          continue; // unknown record types are skipped, as by Prometheus
-        }
-        WalRecord decoded;
-        try {
-          decoded = RecordCodec.decode(rec);
-        } catch (CorruptFormatException e) {
-          return "decode " + type.goName() + ": " + e.getMessage() + " (record at " + seg.path + " offset " + r.recordOffset() + ")";
-        }
-        records++;
-        applyWal(decoded); // checkpoints hold WAL records too
-      }
-    } finally {
-      FileAccess.close(src);
-    }
-  }
-
   private long mapRef(long ref) {
+    if (multiRef.size() == 0) {
+      return ref;
+    }
     Long r = multiRef.get(ref);
     return r == null ? ref : r;
   }
@@ -489,47 +472,20 @@ final class HeadReplay {
   // ---- WBL ---------------------------------------------------------------------------------
 
   private void replayWbl(Path wblDir) throws IOException {
-    List<Segment> segs = segments(wblDir);
-    for (int i = 0; i < segs.size(); i++) {
-      Segment seg = segs.get(i);
-      String stop = replayWblSegment(seg, wblDir);
-      if (stop != null) {
-        int ignored = segs.size() - 1 - i;
-        warnings.add(stop + (ignored > 0 ? "; the " + ignored + " later WBL segment(s) are ignored too" : "")
-            + " (Prometheus repairs the WBL by truncating it there)");
-        break;
-      }
+    List<RecordStream.Source> wbl = new ArrayList<>();
+    for (Segment s : segments(wblDir)) {
+      wbl.add(new RecordStream.Source(wblDir, s.index, s.path));
     }
-  }
-
-  private String replayWblSegment(Segment seg, Path dir) throws IOException {
-    ByteSource src = files.open(seg.path);
-    try {
-      SegmentReader r = new SegmentReader(src, dir.toString(), seg.index);
-      while (true) {
-        try {
-          if (!r.next()) {
-            return null;
-          }
-        } catch (CorruptFormatException e) {
-          return e.getMessage();
-        }
-        ByteSource rec = r.record();
-        RecordType type = RecordCodec.type(rec);
-        if (type == null) {
-          continue;
-        }
-        WalRecord decoded;
-        try {
-          decoded = RecordCodec.decode(rec);
-        } catch (CorruptFormatException e) {
-          return "decode " + type.goName() + ": " + e.getMessage() + " (record at " + seg.path + " offset " + r.recordOffset() + ")";
-        }
+    try (RecordStream rs = new RecordStream(files, wbl, background)) {
+      for (WalRecord r = rs.next(); r != null; r = rs.next()) {
         records++;
-        applyWbl(decoded);
+        applyWbl(r);
       }
-    } finally {
-      FileAccess.close(src);
+      if (rs.stop() != null) {
+        int ignored = wbl.size() - 1 - rs.stoppedAt();
+        warnings.add(rs.stop() + (ignored > 0 ? "; the " + ignored + " later WBL segment(s) are ignored too" : "")
+            + " (Prometheus repairs the WBL by truncating it there)");
+      }
     }
   }
 

@@ -122,6 +122,7 @@ final class LongMap<V> {
     }
   }
 
+  @SuppressWarnings("unchecked")
   private void grow() {
     long[] ok = keys;
     Object[] ov = values;

@@ -58,11 +58,12 @@ class CorruptDataDirTest {
   }
 
   private static List<String> dump(ReadOnlyDb db) throws IOException {
-    StringBuilder b = new StringBuilder();
+    Dump.StringOut b = new Dump.StringOut();
     try (Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
-      Dump.promtool(q.select(false, MetricSelectors.parse("{__name__=~'(?s:.*)'}")), b::append);
+      Dump.promtool(q.select(false, MetricSelectors.parse("{__name__=~'(?s:.*)'}")), b);
     }
-    return b.isEmpty() ? List.of() : List.of(b.toString().split("\n"));
+    String s = b.toString();
+    return s.isEmpty() ? List.of() : List.of(s.split("\n"));
   }
 
   private static List<String> expectedDump(String fixture) throws IOException {

@@ -3,9 +3,7 @@ package io.promtsdb.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promtsdb.core.testing.TestData;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,27 +35,48 @@ class FixtureDumpTest {
     Path root = TestData.path("fixtures/" + fixture);
     Path dir = root.resolve(crash ? "crash" : "data");
     Path expected = root.resolve(crash ? "expected-crash" : "expected").resolve("dump.txt.gz");
-    List<String> want = new ArrayList<>();
-    try (BufferedReader r =
-        new BufferedReader(
-            new InputStreamReader(new GZIPInputStream(Files.newInputStream(expected)), StandardCharsets.UTF_8))) {
-      for (String line = r.readLine(); line != null; line = r.readLine()) {
-        want.add(line);
-      }
+    byte[] want;
+    try (java.io.InputStream in = new GZIPInputStream(Files.newInputStream(expected))) {
+      want = in.readAllBytes();
     }
-    StringBuilder got = new StringBuilder();
+    Dump.StringOut got = new Dump.StringOut();
     try (ReadOnlyDb db = ReadOnlyDb.open(dir);
         Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
-      Dump.promtool(q.select(false, MetricSelectors.parse("{__name__=~'(?s:.*)'}")), got::append);
+      Dump.promtool(q.select(false, MetricSelectors.parse("{__name__=~'(?s:.*)'}")), got);
     }
-    List<String> lines = List.of(got.toString().split("\n", -1));
-    lines = lines.subList(0, lines.size() - 1);
-    int n = Math.min(lines.size(), want.size());
-    for (int i = 0; i < n; i++) {
-      if (!lines.get(i).equals(want.get(i))) {
-        assertThat(lines.get(i)).as("line %d of %s", i + 1, dir).isEqualTo(want.get(i));
+    byte[] ours = got.toByteArray();
+    if (!java.util.Arrays.equals(ours, want)) {
+      // Report the first line that differs.
+      String[] a = new String(ours, StandardCharsets.UTF_8).split("\n", -1);
+      String[] b = new String(want, StandardCharsets.UTF_8).split("\n", -1);
+      for (int i = 0; i < Math.min(a.length, b.length); i++) {
+        assertThat(a[i]).as("line %d of the dump of %s", i + 1, dir).isEqualTo(b[i]);
+      }
+      assertThat(a.length).as("lines of the dump of %s", dir).isEqualTo(b.length);
+    }
+    assertThat(ours).hasSameSizeAs(want);
+  }
+
+  /** Formatting on several threads gives the same bytes as on one. */
+  static List<Arguments> snappyDirs() {
+    return List.of(Arguments.of("p3-snappy", false), Arguments.of("p3-snappy", true));
+  }
+
+  @ParameterizedTest(name = "{0} crash={1}")
+  @MethodSource("snappyDirs")
+  void parallelFormattingIsTheSame(String fixture, boolean crash) throws IOException {
+    Path dir = TestData.path("fixtures/" + fixture).resolve(crash ? "crash" : "data");
+    byte[][] outs = new byte[2][];
+    try (ReadOnlyDb db = ReadOnlyDb.open(dir)) {
+      for (int threads : new int[] {1, 3}) {
+        Dump.StringOut o = new Dump.StringOut();
+        try (Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+          Dump.promtool(q.select(false, MetricSelectors.parse("{__name__=~'(?s:.*)'}")), o, threads);
+        }
+        outs[threads == 1 ? 0 : 1] = o.toByteArray();
       }
     }
-    assertThat(lines.size()).as("lines of %s", dir).isEqualTo(want.size());
+    assertThat(outs[0].length).isGreaterThan(1_000_000);
+    assertThat(outs[1]).isEqualTo(outs[0]);
   }
 }
