@@ -86,6 +86,103 @@ public final class GoFloat {
     }
   }
 
+  private static final byte[] NAN = {'N', 'a', 'N'};
+  private static final byte[] POS_INF = {'+', 'I', 'n', 'f'};
+  private static final byte[] NEG_INF = {'-', 'I', 'n', 'f'};
+
+  /**
+   * Writes {@code fmt.Sprintf("%g", v)} as ASCII bytes into {@code dst} at {@code off} and
+   * returns the offset after it: the same characters as {@link #appendG(StringBuilder,
+   * double)}, for output paths that assemble bytes. At most 24 bytes are written.
+   */
+  public static int formatG(double v, byte[] dst, int off) {
+    if (Double.isNaN(v)) {
+      return put(NAN, dst, off);
+    }
+    if (Double.isInfinite(v)) {
+      return put(v > 0 ? POS_INF : NEG_INF, dst, off);
+    }
+    if (v == 0) {
+      if (Double.doubleToRawLongBits(v) < 0) {
+        dst[off++] = '-';
+      }
+      dst[off++] = '0';
+      return off;
+    }
+    if (v < 0) {
+      dst[off++] = '-';
+      v = -v;
+    }
+    if (v < 1e6 && v == Math.rint(v)) {
+      return putLong((long) v, dst, off);
+    }
+    char[] digits = new char[20];
+    int[] decExp = new int[1];
+    int nd = shortestDigits(v, digits, decExp);
+    int exp = decExp[0] - 1;
+    if (exp < -4 || exp >= 6) {
+      dst[off++] = (byte) digits[0];
+      if (nd > 1) {
+        dst[off++] = '.';
+        for (int i = 1; i < nd; i++) {
+          dst[off++] = (byte) digits[i];
+        }
+      }
+      dst[off++] = 'e';
+      dst[off++] = (byte) (exp < 0 ? '-' : '+');
+      int ae = Math.abs(exp);
+      if (ae < 10) {
+        dst[off++] = '0';
+      }
+      return putLong(ae, dst, off);
+    }
+    int dp = decExp[0];
+    if (dp <= 0) {
+      dst[off++] = '0';
+      dst[off++] = '.';
+      for (int i = dp; i < 0; i++) {
+        dst[off++] = '0';
+      }
+      for (int i = 0; i < nd; i++) {
+        dst[off++] = (byte) digits[i];
+      }
+    } else if (dp >= nd) {
+      for (int i = 0; i < nd; i++) {
+        dst[off++] = (byte) digits[i];
+      }
+      for (int i = nd; i < dp; i++) {
+        dst[off++] = '0';
+      }
+    } else {
+      for (int i = 0; i < dp; i++) {
+        dst[off++] = (byte) digits[i];
+      }
+      dst[off++] = '.';
+      for (int i = dp; i < nd; i++) {
+        dst[off++] = (byte) digits[i];
+      }
+    }
+    return off;
+  }
+
+  private static int put(byte[] s, byte[] dst, int off) {
+    System.arraycopy(s, 0, dst, off, s.length);
+    return off + s.length;
+  }
+
+  private static int putLong(long v, byte[] dst, int off) {
+    int n = 1;
+    for (long p = 10; n < 19 && v >= p; p *= 10) {
+      n++;
+    }
+    int end = off + n;
+    for (int i = end - 1; i >= off; i--) {
+      dst[i] = (byte) ('0' + v % 10);
+      v /= 10;
+    }
+    return end;
+  }
+
   /**
    * Writes the shortest round-tripping significant digits of positive finite {@code v} into
    * {@code out} and returns their count; {@code decExp[0]} receives the position of the
