@@ -58,8 +58,6 @@ public final class Dump {
     private final Out out;
     private byte[] buf = new byte[1 << 16];
     private int pos;
-    private final StringBuilder num = new StringBuilder(32);
-    private final char[] chars = new char[64];
     private static final byte[] DIGIT_PAIRS = new byte[200];
 
     static {
@@ -94,14 +92,8 @@ public final class Dump {
     }
 
     void floatG(double v) throws IOException {
-      num.setLength(0);
-      GoFloat.appendG(num, v);
-      int n = num.length();
-      ensure(n);
-      num.getChars(0, n, chars, 0);
-      for (int i = 0; i < n; i++) {
-        buf[pos++] = (byte) chars[i];
-      }
+      ensure(32);
+      pos = GoFloat.formatG(v, buf, pos);
     }
 
     void decimal(long v) throws IOException {
