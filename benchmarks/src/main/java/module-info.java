@@ -6,10 +6,12 @@
 module io.promtsdb.benchmarks {
   requires io.promtsdb.core;
   requires io.promtsdb.wal;
+  requires io.promtsdb.engine;
   requires jmh.core;
   requires com.fasterxml.jackson.databind;
 
   exports io.promtsdb.benchmarks;
   exports io.promtsdb.benchmarks.core;
   exports io.promtsdb.benchmarks.wal;
+  exports io.promtsdb.benchmarks.engine;
 }
