@@ -99,10 +99,19 @@ final class BlockQuerier implements Querier {
         Intervals intervals = tombstones.apply(ref);
         // Block ranges are half-open [minTime, maxTime), chunk ranges and the requested
         // range closed.
+        int inRange = 0;
+        for (int i = 0; i < buf.size(); i++) {
+          if (buf.maxTimes[i] >= mint && buf.minTimes[i] <= maxt) {
+            inRange++;
+          }
+        }
+        if (inRange == 0) {
+          continue;
+        }
         int n = 0;
-        long[] refs = new long[buf.size()];
-        long[] mins = new long[buf.size()];
-        long[] maxs = new long[buf.size()];
+        long[] refs = new long[inRange];
+        long[] mins = new long[inRange];
+        long[] maxs = new long[inRange];
         Object[] atts = null;
         boolean trimFront = false;
         boolean trimBack = false;
@@ -120,7 +129,7 @@ final class BlockQuerier implements Querier {
           maxs[n] = cmax;
           if (buf.attachments[i] != null) {
             if (atts == null) {
-              atts = new Object[buf.size()];
+              atts = new Object[inRange];
             }
             atts[n] = buf.attachments[i];
           }
