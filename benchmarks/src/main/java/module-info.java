@@ -5,13 +5,17 @@
  */
 module io.promtsdb.benchmarks {
   requires io.promtsdb.core;
+  requires io.promtsdb.chunks;
   requires io.promtsdb.wal;
+  requires io.promtsdb.index;
   requires io.promtsdb.engine;
   requires jmh.core;
   requires com.fasterxml.jackson.databind;
 
   exports io.promtsdb.benchmarks;
   exports io.promtsdb.benchmarks.core;
+  exports io.promtsdb.benchmarks.chunks;
   exports io.promtsdb.benchmarks.wal;
+  exports io.promtsdb.benchmarks.index;
   exports io.promtsdb.benchmarks.engine;
 }

@@ -55,10 +55,21 @@ public final class Crc32c {
     if (lenB < 0) {
       throw new IllegalArgumentException("negative length " + lenB);
     }
-    if (lenB == 0) {
-      return crcA;
+    // Shift crcA through lenB zero bytes: one precomputed operator per set bit of lenB.
+    int crc = crcA;
+    for (int k = 0; lenB != 0; k++, lenB >>>= 1) {
+      if ((lenB & 1) != 0) {
+        crc = times(ZEROS[k], crc);
+      }
     }
-    int[] even = new int[32];
+    return crc ^ crcB;
+  }
+
+  // ZEROS[k]: the GF(2) operator (32 columns) appending 2^k zero bytes to a CRC.
+  private static final int[][] ZEROS = zeroOperators();
+
+  private static int[][] zeroOperators() {
+    int[][] ops = new int[63][];
     int[] odd = new int[32];
     // The operator for one zero bit.
     odd[0] = POLY;
@@ -67,27 +78,18 @@ public final class Crc32c {
       odd[n] = row;
       row <<= 1;
     }
-    square(even, odd); // two zero bits
-    square(odd, even); // four zero bits
-    int crc = crcA;
-    long len = lenB;
-    do {
-      // Apply len's lowest bit as 2^k zero bytes, k = 0, 1, 2, ...
-      square(even, odd);
-      if ((len & 1) != 0) {
-        crc = times(even, crc);
-      }
-      len >>>= 1;
-      if (len == 0) {
-        break;
-      }
-      square(odd, even);
-      if ((len & 1) != 0) {
-        crc = times(odd, crc);
-      }
-      len >>>= 1;
-    } while (len != 0);
-    return crc ^ crcB;
+    int[] two = new int[32];
+    square(two, odd); // 2 bits
+    int[] four = new int[32];
+    square(four, two); // 4 bits
+    int[] op = new int[32];
+    square(op, four); // 8 bits: one byte
+    ops[0] = op;
+    for (int k = 1; k < ops.length; k++) {
+      ops[k] = new int[32];
+      square(ops[k], ops[k - 1]);
+    }
+    return ops;
   }
 
   private static int times(int[] mat, int vec) {

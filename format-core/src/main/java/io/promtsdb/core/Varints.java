@@ -24,7 +24,17 @@ public final class Varints {
 
   /** Writes {@code v} (as uint64) at {@code dst[off]} and returns the offset after it. */
   public static int putUvarint(byte[] dst, int off, long v) {
-    while (Long.compareUnsigned(v, 0x80) >= 0) {
+    // One and two bytes cover most symbol references, lengths and deltas.
+    if ((v & ~0x7FL) == 0) {
+      dst[off] = (byte) v;
+      return off + 1;
+    }
+    if ((v & ~0x3FFFL) == 0) {
+      dst[off] = (byte) (v | 0x80);
+      dst[off + 1] = (byte) (v >>> 7);
+      return off + 2;
+    }
+    while ((v & ~0x7FL) != 0) {
       dst[off++] = (byte) (v | 0x80);
       v >>>= 7;
     }

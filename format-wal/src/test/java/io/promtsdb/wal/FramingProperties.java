@@ -102,10 +102,14 @@ class FramingProperties {
     for (byte[] rec : recs) {
       maxRecordFrames = Math.max(maxRecordFrames, framedSize(rec.length));
     }
+    // Go's free-space formula (wlog.WL.log) is exactly 0 for a segment whose pages are all
+    // used, so an empty record there goes into one more page of the same segment instead of
+    // a new segment; the writer mirrors that, so the bound only holds without empty records.
+    boolean anyEmpty = recs.stream().anyMatch(r -> r.length == 0);
     for (Segments.SegmentRef s : Segments.list(d)) {
       long size = Files.size(s.path());
       assertThat(size % PAGE).as("closed segments are whole pages").isZero();
-      if (maxRecordFrames <= segSize) {
+      if (maxRecordFrames <= segSize && !anyEmpty) {
         assertThat(size).as(s.path().toString()).isLessThanOrEqualTo(segSize);
       }
     }
