@@ -3,31 +3,34 @@ package io.promtsdb.cli;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Standard output for large results: UTF-8 through a 1 MiB buffer, flushed when done (promtool
- * writes each dump line with its own system call, which is most of its dump time).
+ * Standard output for large results: UTF-8 bytes through a 1 MiB buffer, flushed when done
+ * (promtool writes each dump line with its own system call, which is most of its dump time).
  */
 final class Output implements AutoCloseable {
-  private final Writer w;
+  private final BufferedOutputStream out;
 
   Output(OutputStream out) {
-    this.w = new OutputStreamWriter(new BufferedOutputStream(out, 1 << 20), StandardCharsets.UTF_8);
+    this.out = new BufferedOutputStream(out, 1 << 20);
   }
 
   void write(CharSequence s) throws IOException {
-    w.append(s);
+    byte[] b = s.toString().getBytes(StandardCharsets.UTF_8);
+    out.write(b, 0, b.length);
+  }
+
+  void write(byte[] b, int off, int len) throws IOException {
+    out.write(b, off, len);
   }
 
   void flush() throws IOException {
-    w.flush();
+    out.flush();
   }
 
   @Override
   public void close() throws IOException {
-    w.flush();
+    out.flush();
   }
 }
