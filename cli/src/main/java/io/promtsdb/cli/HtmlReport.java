@@ -89,7 +89,7 @@ final class HtmlReport {
     int rowH = 18;
     StringBuilder s = new StringBuilder();
     s.append("<svg width=\"").append(w + 230).append("\" height=\"").append(blocks.size() * rowH + 30)
-        .append("\" xmlns=\"http://www.w3.org/2000/svg\">");
+        .append("\">");
     for (int i = 0; i < blocks.size(); i++) {
       BlockMeta m = blocks.get(i).meta();
       double x = (m.minTime() - min) / span * w;
@@ -143,7 +143,7 @@ final class HtmlReport {
     int height = 200;
     StringBuilder s = new StringBuilder();
     s.append("<svg width=\"").append(a.length * slot + 20).append("\" height=\"").append(height + 40)
-        .append("\" xmlns=\"http://www.w3.org/2000/svg\">");
+        .append("\">");
     for (int i = 0; i < a.length; i++) {
       int bw = b == null ? slot - 10 : (slot - 10) / 2;
       int ha = (int) Math.round((double) a[i] / max * height);
