@@ -112,6 +112,15 @@ class PostingsForMatchersTest {
       }
       assertThat(got).containsExactly("{i=\"\\n\", n=\"1\"}", "{i=\"a\", n=\"1\"}", "{i=\"b\", n=\"1\"}", "{n=\"1\"}");
     }
+    try (Querier q = h.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+      // Go's labelValuesWithMatchers / labelNamesWithMatchers.
+      assertThat(q.labelValues("i", List.of())).containsExactly("\n", "a", "b");
+      assertThat(q.labelValues("i", MetricSelectors.parse("{i=~\"a|b\"}"))).containsExactly("a", "b");
+      assertThat(q.labelValues("n", MetricSelectors.parse("{i=~\"a|b\"}"))).containsExactly("1");
+      assertThat(q.labelValues("n", MetricSelectors.parse("{n!=\"1\"}"))).containsExactly("2", "2.5");
+      assertThat(q.labelNames(List.of())).containsExactly("i", "n");
+      assertThat(q.labelNames(MetricSelectors.parse("{n=\"2\"}"))).containsExactly("n");
+    }
     // Nothing in the head before its min time (0): no querier at all, as in Prometheus.
     assertThat(h.querier(-10, -1)).isNull();
     assertThat(h.querier(1, 10)).isNotNull();
