@@ -71,11 +71,24 @@ final class ShortestDecimal {
    * decimal point: value = 0.d1d2... x 10^decExp.
    */
   static int digits(double v, char[] out, int[] decExp) {
+    byte[] b = new byte[24];
+    int r = digits(v, b, 0);
+    int n = r & 0xFF;
+    for (int i = 0; i < n; i++) {
+      out[i] = (char) b[i];
+    }
+    decExp[0] = r >> 8;
+    return n;
+  }
+
+  /**
+   * As {@link #digits(double, char[], int[])}, the digits written as ASCII at {@code
+   * dst[off..off+n)} (at most 18 bytes are touched); returns {@code n | decExp << 8}.
+   */
+  static int digits(double v, byte[] dst, int off) {
     long bits = Double.doubleToRawLongBits(v);
     long t = bits & ((1L << 52) - 1);
     int bq = (int) (bits >>> 52) & 0x7FF;
-    long f;
-    int e;
     if (bq != 0) {
       int q = bq - 1075;
       long c = C_MIN | t;
@@ -83,77 +96,50 @@ final class ShortestDecimal {
         long fi = c >> -q;
         if (fi << -q == c) {
           // An integer: its own digits.
-          return integerDigits(fi, out, decExp);
+          return strip(fi, 0, dst, off);
         }
       }
-      long[] fe = toDecimal(q, c, 0);
-      f = fe[0];
-      e = (int) fe[1];
-    } else {
-      if (t < SMALL_SUBNORMAL) {
-        // Schubfach never shortens below two digits when the significand itself has few
-        // (Java prints 4.9E-324 and 9.9E-323); Go prints the shortest (5e-324, 1e-322). These
-        // tiny subnormals take the exact search.
-        return GoFloat.exactShortest(v, out, decExp);
-      } else {
-        long[] fe = toDecimal(Q_MIN, t, 0);
-        f = fe[0];
-        e = (int) fe[1];
+      int k = exponent(q, c);
+      return strip(toDecimal(q, c, k), k, dst, off);
+    }
+    if (t < SMALL_SUBNORMAL) {
+      // Schubfach never shortens below two digits when the significand itself has few
+      // (Java prints 4.9E-324 and 9.9E-323); Go prints the shortest (5e-324, 1e-322). These
+      // tiny subnormals take the exact search.
+      char[] out = new char[20];
+      int[] decExp = new int[1];
+      int n = GoFloat.exactShortest(v, out, decExp);
+      for (int i = 0; i < n; i++) {
+        dst[off + i] = (byte) out[i];
       }
+      return n | decExp[0] << 8;
     }
-    // value = f x 10^e; strip trailing zeros.
-    while (f % 10 == 0) {
-      f /= 10;
-      e++;
-    }
-    int n = digitCount(f);
-    for (int i = n - 1; i >= 0; i--) {
-      out[i] = (char) ('0' + f % 10);
-      f /= 10;
-    }
-    decExp[0] = n + e;
-    return n;
+    int k = exponent(Q_MIN, t);
+    return strip(toDecimal(Q_MIN, t, k), k, dst, off);
   }
 
-  private static int integerDigits(long f, char[] out, int[] decExp) {
-    int n = digitCount(f);
-    int e = n;
-    while (f % 10 == 0) {
-      f /= 10;
+  // value = f x 10^e: writes f's digits without trailing zeros, returns n | decExp << 8.
+  private static int strip(long f, int e, byte[] dst, int off) {
+    int n = AsciiDigits.count(f);
+    AsciiDigits.put(f, n, dst, off);
+    int decExp = n + e;
+    while (dst[off + n - 1] == '0') {
       n--;
     }
-    for (int i = n - 1; i >= 0; i--) {
-      out[i] = (char) ('0' + f % 10);
-      f /= 10;
-    }
-    decExp[0] = e;
-    return n;
+    return n | decExp << 8;
   }
 
-  private static int digitCount(long f) {
-    int n = 1;
-    long p = 10;
-    while (n < 19 && f >= p) {
-      n++;
-      p *= 10;
-    }
-    return n;
+  // The decimal exponent k of toDecimal's result.
+  private static int exponent(int q, long c) {
+    return c != C_MIN | q == Q_MIN ? flog10pow2(q) : flog10threeQuartersPow2(q);
   }
 
-  // Returns {f, e} with v = f 10^e (f possibly with trailing zeros).
-  private static long[] toDecimal(int q, long c, int dk) {
+  // Returns f with v = f 10^k, k = exponent(q, c) (f possibly with trailing zeros).
+  private static long toDecimal(int q, long c, int k) {
     int out = (int) c & 0x1;
     long cb = c << 2;
     long cbr = cb + 2;
-    long cbl;
-    int k;
-    if (c != C_MIN | q == Q_MIN) {
-      cbl = cb - 2;
-      k = flog10pow2(q);
-    } else {
-      cbl = cb - 1;
-      k = flog10threeQuartersPow2(q);
-    }
+    long cbl = c != C_MIN | q == Q_MIN ? cb - 2 : cb - 1;
     int h = q + flog2pow10(-k) + 2;
     int idx = (-k - X_MIN) << 1;
     long g1 = G[idx];
@@ -168,17 +154,17 @@ final class ShortestDecimal {
       boolean upin = vbl + out <= sp10 << 2;
       boolean wpin = (tp10 << 2) + out <= vbr;
       if (upin != wpin) {
-        return new long[] {upin ? sp10 : tp10, k};
+        return upin ? sp10 : tp10;
       }
     }
     long tt = s + 1;
     boolean uin = vbl + out <= s << 2;
     boolean win = (tt << 2) + out <= vbr;
     if (uin != win) {
-      return new long[] {uin ? s : tt, k + dk};
+      return uin ? s : tt;
     }
     long cmp = vb - (s + tt << 1);
-    return new long[] {cmp < 0 || cmp == 0 && (s & 0x1) == 0 ? s : tt, k + dk};
+    return cmp < 0 || cmp == 0 && (s & 0x1) == 0 ? s : tt;
   }
 
   // Rounded-odd product of the 126-bit g and cp, scaled down by 2^127 (Schubfach's rop).
