@@ -9,12 +9,25 @@ package io.promtsdb.core;
 public final class AsciiDigits {
   private AsciiDigits() {}
 
-  private static final byte[] PAIRS = new byte[200];
+  // The four digits of 0..9999, with leading zeros.
+  private static final byte[] DIGITS4 = new byte[40_000];
 
   static {
-    for (int i = 0; i < 100; i++) {
-      PAIRS[2 * i] = (byte) ('0' + i / 10);
-      PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
+    for (int i = 0; i < 10_000; i++) {
+      DIGITS4[4 * i] = (byte) ('0' + i / 1000);
+      DIGITS4[4 * i + 1] = (byte) ('0' + i / 100 % 10);
+      DIGITS4[4 * i + 2] = (byte) ('0' + i / 10 % 10);
+      DIGITS4[4 * i + 3] = (byte) ('0' + i % 10);
+    }
+  }
+
+  private static final long[] POW10 = new long[19];
+
+  static {
+    long p = 1;
+    for (int i = 0; i < 19; i++) {
+      POW10[i] = p;
+      p *= 10;
     }
   }
 
@@ -40,13 +53,11 @@ public final class AsciiDigits {
 
   /** The number of decimal digits of non-negative {@code v}. */
   static int count(long v) {
-    int n = 1;
-    long p = 10;
-    while (n < 19 && v >= p) {
-      n++;
-      p *= 10;
-    }
-    return n;
+    // v | 1 has as many digits as v (10^k - 1 is odd); with b its bit length,
+    // floor(log10(2^b)) + 1 is the digit count or one more.
+    long w = v | 1;
+    int n = ((64 - Long.numberOfLeadingZeros(w)) * 1233 >>> 12) + 1;
+    return w < POW10[n - 1] ? n - 1 : n;
   }
 
   /** Writes the {@code n} digits of non-negative {@code v} at {@code dst[off..off+n)}. */
@@ -59,34 +70,37 @@ public final class AsciiDigits {
       v = q;
     }
     int x = (int) v;
-    while (x >= 100) {
-      int q = div100(x);
-      int r = x - q * 100;
-      dst[--i] = PAIRS[2 * r + 1];
-      dst[--i] = PAIRS[2 * r];
+    while (x >= 10_000) {
+      int q = div10000(x);
+      put4(x - q * 10_000, dst, i - 4);
+      i -= 4;
       x = q;
     }
-    if (x >= 10) {
-      dst[--i] = PAIRS[2 * x + 1];
-      dst[--i] = PAIRS[2 * x];
-    } else {
-      dst[--i] = (byte) ('0' + x);
+    // The 1 to 4 digits of x, the tail of its 4-digit form.
+    int len = i - off;
+    int from = 4 * x + 4 - len;
+    for (int j = 0; j < len; j++) {
+      dst[off + j] = DIGITS4[from + j];
     }
   }
 
-  // Exactly eight digits, with leading zeros, of 0 <= x < 10^8.
-  private static void put8(int x, byte[] dst, int off) {
-    for (int i = off + 6; i >= off; i -= 2) {
-      int q = div100(x);
-      int r = x - q * 100;
-      dst[i] = PAIRS[2 * r];
-      dst[i + 1] = PAIRS[2 * r + 1];
-      x = q;
-    }
+  /** Writes exactly eight digits, with leading zeros, of {@code 0 <= x < 10^8} at {@code off}. */
+  public static void put8(int x, byte[] dst, int off) {
+    int q = div10000(x);
+    put4(q, dst, off);
+    put4(x - q * 10_000, dst, off + 4);
   }
 
-  // x / 100 for non-negative int x: 1374389535 = ceil(2^37 / 100), error 28 x / 2^37 < 1/100.
-  static int div100(int x) {
-    return (int) ((x * 1_374_389_535L) >>> 37);
+  private static void put4(int x, byte[] dst, int off) {
+    int k = 4 * x;
+    dst[off] = DIGITS4[k];
+    dst[off + 1] = DIGITS4[k + 1];
+    dst[off + 2] = DIGITS4[k + 2];
+    dst[off + 3] = DIGITS4[k + 3];
+  }
+
+  // x / 10000 for 0 <= x < 2^31: 3518437209 = ceil(2^45 / 10000), error 1168 x / 2^45 < 1/10000.
+  static int div10000(int x) {
+    return (int) ((x * 3_518_437_209L) >>> 45);
   }
 }

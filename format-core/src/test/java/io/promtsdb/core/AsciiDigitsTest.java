@@ -9,13 +9,29 @@ import org.junit.jupiter.api.Test;
 class AsciiDigitsTest {
 
   @Test
-  void div100IsExactForNonNegativeInts() {
+  void div10000IsExactForNonNegativeInts() {
     for (long x = 0; x <= Integer.MAX_VALUE; x += x < 200_000_000 ? 1 : 9973) {
-      if (AsciiDigits.div100((int) x) != (int) (x / 100)) {
-        throw new AssertionError("div100(" + x + ")");
+      if (AsciiDigits.div10000((int) x) != (int) (x / 10000)) {
+        throw new AssertionError("div10000(" + x + ")");
       }
     }
-    assertThat(AsciiDigits.div100(Integer.MAX_VALUE)).isEqualTo(Integer.MAX_VALUE / 100);
+    assertThat(AsciiDigits.div10000(Integer.MAX_VALUE)).isEqualTo(Integer.MAX_VALUE / 10000);
+  }
+
+  @Test
+  void countIsTheNumberOfDigits() {
+    for (long p = 1, n = 1; n <= 19; n++, p *= 10) {
+      assertThat(AsciiDigits.count(p)).isEqualTo(n);
+      assertThat(AsciiDigits.count(p - 1)).isEqualTo(Math.max(1, n - 1));
+      if (n < 19) {
+        assertThat(AsciiDigits.count(p * 10 - 1)).isEqualTo(n);
+      }
+    }
+    assertThat(AsciiDigits.count(0)).isEqualTo(1);
+    assertThat(AsciiDigits.count(Long.MAX_VALUE)).isEqualTo(19);
+    byte[] b = new byte[8];
+    AsciiDigits.put8(1234, b, 0);
+    assertThat(new String(b, StandardCharsets.US_ASCII)).isEqualTo("00001234");
   }
 
   @Test
