@@ -1,6 +1,7 @@
 package io.promtsdb.engine;
 
 import io.promtsdb.chunks.ValueType;
+import io.promtsdb.core.AsciiDigits;
 import io.promtsdb.core.GoFloat;
 import io.promtsdb.core.GoQuote;
 import io.promtsdb.core.Labels;
@@ -58,21 +59,22 @@ public final class Dump {
     private final Out out;
     private byte[] buf = new byte[1 << 16];
     private int pos;
-    private static final byte[] DIGIT_PAIRS = new byte[200];
-
-    static {
-      for (int i = 0; i < 100; i++) {
-        DIGIT_PAIRS[2 * i] = (byte) ('0' + i / 10);
-        DIGIT_PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
-      }
-    }
-
     LineBuffer(Out out) {
       this.out = out;
     }
 
+    /** Lines kept in a growing buffer instead of passed on: {@link #flush} is not used. */
+    LineBuffer(int initial) {
+      this.out = null;
+      this.buf = new byte[initial];
+    }
+
     void ensure(int n) throws IOException {
       if (pos + n > buf.length) {
+        if (out == null) {
+          buf = java.util.Arrays.copyOf(buf, Math.max(pos + n, buf.length * 2));
+          return;
+        }
         flush();
         if (n > buf.length) {
           buf = new byte[Math.max(n, buf.length * 2)];
@@ -96,37 +98,26 @@ public final class Dump {
       pos = GoFloat.formatG(v, buf, pos);
     }
 
+    // Timestamps of neighbouring lines share their leading digits: those above the last
+    // eight are kept from the previous line.
+    private long lastHigh = -1;
+    private final byte[] highText = new byte[20];
+    private int highLen;
+
     void decimal(long v) throws IOException {
       ensure(20);
-      if (v == Long.MIN_VALUE) {
-        byte[] m = "-9223372036854775808".getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(m, 0, buf, pos, m.length);
-        pos += m.length;
+      if (v < 100_000_000L) {
+        pos = AsciiDigits.putLong(v, buf, pos);
         return;
       }
-      if (v < 0) {
-        buf[pos++] = '-';
-        v = -v;
+      long high = v / 100_000_000L;
+      if (high != lastHigh) {
+        lastHigh = high;
+        highLen = AsciiDigits.putLong(high, highText, 0);
       }
-      int len = 1;
-      for (long p = 10; len < 19 && v >= p; p *= 10) {
-        len++;
-      }
-      int end = pos + len;
-      int i = end;
-      while (v >= 100) {
-        int r = (int) (v % 100);
-        v /= 100;
-        buf[--i] = DIGIT_PAIRS[2 * r + 1];
-        buf[--i] = DIGIT_PAIRS[2 * r];
-      }
-      if (v >= 10) {
-        buf[--i] = DIGIT_PAIRS[2 * (int) v + 1];
-        buf[--i] = DIGIT_PAIRS[2 * (int) v];
-      } else {
-        buf[--i] = (byte) ('0' + v);
-      }
-      pos = end;
+      System.arraycopy(highText, 0, buf, pos, highLen);
+      AsciiDigits.put8((int) (v - high * 100_000_000L), buf, pos + highLen);
+      pos += highLen + 8;
     }
 
     void text(String s) throws IOException {
@@ -143,28 +134,37 @@ public final class Dump {
 
   /** {@code promtool tsdb dump}'s output for {@code ss}. Returns the number of lines. */
   public static long promtool(SeriesSet ss, Out out) throws IOException {
-    return promtool(ss, out, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    return promtool(ss, out, defaultFormatters());
   }
 
   /**
-   * As {@link #promtool(SeriesSet, Out)}, formatting on {@code threads} threads while the
-   * calling thread reads the samples (1: everything on the calling thread). The output is the
+   * Formatting threads besides the reading thread: one per further processor, at most four (on
+   * a single processor, none).
+   */
+  static int defaultFormatters() {
+    return Math.max(0, Math.min(4, Runtime.getRuntime().availableProcessors() - 1));
+  }
+
+  /**
+   * As {@link #promtool(SeriesSet, Out)}, formatting on {@code formatters} threads while the
+   * calling thread reads the samples (0: everything on the calling thread). The output is the
    * same either way.
    */
-  public static long promtool(SeriesSet ss, Out out, int threads) throws IOException {
-    if (threads <= 1) {
+  public static long promtool(SeriesSet ss, Out out, int formatters) throws IOException {
+    if (formatters <= 0) {
       return promtoolSequential(ss, out);
     }
     ExecutorService pool =
         Executors.newFixedThreadPool(
-            threads,
+            formatters,
             r -> {
               Thread t = new Thread(r, "promtsdb-dump");
               t.setDaemon(true);
               return t;
             });
     try {
-      ArrayDeque<Future<byte[]>> pending = new ArrayDeque<>();
+      ArrayDeque<Future<Batch>> pending = new ArrayDeque<>();
+      ArrayDeque<Batch> free = new ArrayDeque<>();
       long lines = 0;
       Batch batch = new Batch();
       SampleIterator reuse = null;
@@ -184,17 +184,15 @@ public final class Dump {
         reuse = it;
         if (batch.n >= Batch.TARGET) {
           lines += batch.n;
-          Batch full = batch;
-          pending.add(pool.submit(full::format));
-          batch = new Batch();
-          while (pending.size() > 2 * threads) {
-            write(pending.poll(), out);
+          pending.add(pool.submit(batch::format));
+          while (pending.size() > 2 * formatters) {
+            free.add(write(pending.poll(), out));
           }
+          batch = free.isEmpty() ? new Batch() : free.poll();
         }
       }
       lines += batch.n;
-      Batch last = batch;
-      pending.add(pool.submit(last::format));
+      pending.add(pool.submit(batch::format));
       while (!pending.isEmpty()) {
         write(pending.poll(), out);
       }
@@ -204,8 +202,9 @@ public final class Dump {
     }
   }
 
-  private static void write(Future<byte[]> f, Out out) throws IOException {
-    byte[] b;
+  // Writes a formatted batch and returns it emptied, for reuse.
+  private static Batch write(Future<Batch> f, Out out) throws IOException {
+    Batch b;
     try {
       b = f.get();
     } catch (InterruptedException e) {
@@ -220,10 +219,15 @@ public final class Dump {
       }
       throw new IOException(e.getCause());
     }
-    out.write(b, 0, b.length);
+    out.write(b.text.buf, 0, b.text.pos);
+    b.clear();
+    return b;
   }
 
-  /** Samples of several series, read on the calling thread and formatted on another. */
+  /**
+   * Samples of several series, read on the calling thread and formatted on another; reused
+   * once written.
+   */
   private static final class Batch {
     static final int TARGET = 16 * 1024;
     private final java.util.ArrayList<Labels> labels = new java.util.ArrayList<>();
@@ -232,6 +236,7 @@ public final class Dump {
     private long[] ts = new long[TARGET + 256];
     private long[] bits = new long[TARGET + 256];
     private Object[] objects;
+    final LineBuffer text = new LineBuffer(TARGET * 128);
     int n;
 
     int series(Labels l) {
@@ -263,9 +268,8 @@ public final class Dump {
       n++;
     }
 
-    byte[] format() throws IOException {
-      Growable g = new Growable(n * 96 + 1024);
-      LineBuffer b = new LineBuffer(g);
+    Batch format() throws IOException {
+      LineBuffer b = text;
       byte[] lbs = null;
       int cur = -1;
       for (int i = 0; i < n; i++) {
@@ -283,31 +287,16 @@ public final class Dump {
         b.decimal(ts[i]);
         b.ascii('\n');
       }
-      b.flush();
-      return g.toByteArray();
-    }
-  }
-
-  /** A growable byte array as an {@link Out}. */
-  private static final class Growable implements Out {
-    private byte[] buf;
-    private int size;
-
-    Growable(int initial) {
-      buf = new byte[initial];
+      return this;
     }
 
-    @Override
-    public void write(byte[] b, int off, int len) {
-      if (size + len > buf.length) {
-        buf = java.util.Arrays.copyOf(buf, Math.max(size + len, buf.length * 2));
+    void clear() {
+      labels.clear();
+      if (objects != null) {
+        java.util.Arrays.fill(objects, 0, n, null);
       }
-      System.arraycopy(b, off, buf, size, len);
-      size += len;
-    }
-
-    byte[] toByteArray() {
-      return size == buf.length ? buf : java.util.Arrays.copyOf(buf, size);
+      n = 0;
+      text.pos = 0;
     }
   }
 

@@ -141,7 +141,7 @@ class SpecExamplesTest {
           }
         };
     Dump.StringOut out = new Dump.StringOut();
-    Dump.promtool(ss, out, 1);
+    Dump.promtool(ss, out, 0);
     List<String> times = new ArrayList<>();
     for (String l : out.toString().split("\n")) {
       times.add(l.substring(l.lastIndexOf(' ') + 1));
