@@ -81,10 +81,14 @@ final class HeadReplay {
 
   void run(long minValidTime) throws IOException {
     h.minValidTime = minValidTime;
-    loadMmappedChunks();
     Path walDir = dataDir.resolve("wal");
-    if (files.isDirectory(walDir)) {
-      replayWal(walDir);
+    // The WAL is decoded (on the background thread) while the head chunks are loaded; its
+    // records are applied after them, as in Prometheus.
+    try (WalPlan wal = files.isDirectory(walDir) ? planWal(walDir) : null) {
+      loadMmappedChunks();
+      if (wal != null) {
+        replayWal(wal);
+      }
     }
     Path wblDir = dataDir.resolve("wbl");
     if (files.isDirectory(wblDir)) {
@@ -239,7 +243,16 @@ final class HeadReplay {
     return out;
   }
 
-  private void replayWal(Path walDir) throws IOException {
+  /** The checkpoint and WAL segments to replay, as one stream already decoding. */
+  private record WalPlan(Path walDir, List<RecordStream.Source> sources, int checkpointSegments, RecordStream stream)
+      implements AutoCloseable {
+    @Override
+    public void close() throws IOException {
+      stream.close();
+    }
+  }
+
+  private WalPlan planWal(Path walDir) throws IOException {
     Path cpDir = null;
     int cpIndex = -1;
     for (Path p : files.list(walDir)) {
@@ -256,28 +269,16 @@ final class HeadReplay {
       }
     }
     List<Segment> segs = segments(walDir);
+    List<RecordStream.Source> sources = new ArrayList<>();
     int startFrom = 0;
-    long total = segs.size() + (cpDir == null ? 0 : 1);
     if (cpDir != null) {
       checkpoint = cpIndex;
-      List<RecordStream.Source> cp = new ArrayList<>();
       for (Segment s : segments(cpDir)) {
-        cp.add(new RecordStream.Source(cpDir, s.index, s.path));
-      }
-      try (RecordStream rs = new RecordStream(files, cp, background)) {
-        for (WalRecord r = rs.next(); r != null; r = rs.next()) {
-          records++;
-          applyWal(r);
-        }
-        if (rs.stop() != null) {
-          // A corrupt checkpoint is a hard error: there is little to recover from it.
-          throw new CorruptFormatException(
-              cp.get(rs.stoppedAt()).path().toString(), CorruptFormatException.NO_OFFSET, "backfill checkpoint: " + rs.stop());
-        }
+        sources.add(new RecordStream.Source(cpDir, s.index, s.path));
       }
       startFrom = cpIndex + 1;
     }
-    List<RecordStream.Source> wal = new ArrayList<>();
+    int cpSegments = sources.size();
     for (Segment s : segs) {
       if (s.index < startFrom) {
         continue;
@@ -290,24 +291,34 @@ final class HeadReplay {
         }
       }
       lastSegment = s.index;
-      wal.add(new RecordStream.Source(walDir, s.index, s.path));
+      sources.add(new RecordStream.Source(walDir, s.index, s.path));
     }
-    long base = total - wal.size();
-    try (RecordStream rs = new RecordStream(files, wal, background)) {
-      long n = 0;
-      for (WalRecord r = rs.next(); r != null; r = rs.next()) {
-        records++;
-        applyWal(r);
-        if ((++n & 1023) == 0) {
-          progress.update("WAL", base + rs.sourcesDone(), total);
-        }
+    return new WalPlan(walDir, sources, cpSegments, new RecordStream(files, sources, background));
+  }
+
+  private void replayWal(WalPlan plan) throws IOException {
+    RecordStream rs = plan.stream();
+    List<RecordStream.Source> sources = plan.sources();
+    int cp = plan.checkpointSegments();
+    long n = 0;
+    for (WalRecord r = rs.next(); r != null; r = rs.next()) {
+      records++;
+      applyWal(r);
+      if ((++n & 1023) == 0) {
+        progress.update("WAL", rs.sourcesDone(), sources.size());
       }
-      if (rs.stop() != null) {
-        int ignored = wal.size() - 1 - rs.stoppedAt();
-        lastSegment = wal.get(rs.stoppedAt()).index();
-        warnings.add(rs.stop() + (ignored > 0 ? "; the " + ignored + " later segment(s) are ignored too" : "")
-            + " (Prometheus repairs the WAL by truncating it there)");
+    }
+    if (rs.stop() != null) {
+      int at = rs.stoppedAt();
+      if (at < cp) {
+        // A corrupt checkpoint is a hard error: there is little to recover from it.
+        throw new CorruptFormatException(
+            sources.get(at).path().toString(), CorruptFormatException.NO_OFFSET, "backfill checkpoint: " + rs.stop());
       }
+      int ignored = sources.size() - 1 - at;
+      lastSegment = sources.get(at).index();
+      warnings.add(rs.stop() + (ignored > 0 ? "; the " + ignored + " later segment(s) are ignored too" : "")
+          + " (Prometheus repairs the WAL by truncating it there)");
     }
     progress.done("WAL");
   }

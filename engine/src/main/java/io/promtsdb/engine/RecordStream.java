@@ -33,6 +33,9 @@ final class RecordStream implements AutoCloseable {
 
   private static final Object END = new Object();
   private static final int BATCH = 256;
+  // A batch is also handed over once its records reach this many bytes: a scrape of many
+  // series is one large record, and the caller should not wait for hundreds of them.
+  private static final long BATCH_BYTES = 32 * 1024;
 
   private final FileAccess files;
   private final List<Source> sources;
@@ -44,6 +47,7 @@ final class RecordStream implements AutoCloseable {
   private int stoppedAt = -1;
   private int sourcesDone;
   private boolean ended;
+  private long lastRecordBytes; // of the record read last (decode thread, or caller when synchronous)
   private volatile boolean closed;
 
   // Synchronous mode.
@@ -165,6 +169,7 @@ final class RecordStream implements AutoCloseable {
         return new Stop(e.getMessage(), index);
       }
       ByteSource rec = r.record();
+      lastRecordBytes = rec.length();
       RecordType type = RecordCodec.type(rec);
       if (type == null) {
         continue; // unknown record types are skipped, as by Prometheus
@@ -195,14 +200,17 @@ final class RecordStream implements AutoCloseable {
         ByteSource src = files.open(s.path());
         try {
           SegmentReader r = new SegmentReader(src, s.dir().toString(), s.index());
-          List<WalRecord> out = new ArrayList<>(BATCH);
+          List<WalRecord> out = new ArrayList<>();
+          long bytes = 0;
           while (!closed) {
             Object o = read(i, r);
             if (o instanceof WalRecord w) {
               out.add(w);
-              if (out.size() == BATCH) {
+              bytes += lastRecordBytes;
+              if (out.size() == BATCH || bytes >= BATCH_BYTES) {
                 queue.put(out);
-                out = new ArrayList<>(BATCH);
+                out = new ArrayList<>();
+                bytes = 0;
               }
               continue;
             }

@@ -145,6 +145,21 @@ class CorruptDataDirTest {
   }
 
   @Test
+  void corruptCheckpointIsAnError() throws IOException {
+    // The checkpoint is decoded in the same stream as the WAL after it, while the head chunks
+    // load; its corruption must still fail the replay (as "backfill checkpoint" in Prometheus).
+    Path dir = copy("p3-snappy");
+    Path cp = dir.resolve("wal").resolve("checkpoint.00000003").resolve("00000000");
+    flip(cp, 40);
+    try (ReadOnlyDb db = ReadOnlyDb.open(dir)) {
+      assertThatThrownBy(db::head)
+          .isInstanceOf(CorruptFormatException.class)
+          .hasMessageContaining("backfill checkpoint")
+          .hasMessageContaining(cp.toString());
+    }
+  }
+
+  @Test
   void corruptHeadChunkFileIsLeftOutAndTheWalFillsTheGap() throws IOException {
     Path dir = copy("p3-none");
     Path file = dir.resolve("chunks_head").resolve("000004");
