@@ -175,17 +175,17 @@ public final class Block implements Closeable {
    * PostingsForMatchers} on this block's index).
    */
   public Postings postings(List<Matcher> matchers) throws IOException {
-    return PostingsForMatchers.select(new BlockIndexView(index), matchers);
+    return PostingsForMatchers.select(new BlockIndexView(index, meta.minTime(), meta.maxTime()), matchers);
   }
 
   /** A querier over {@code [mint, maxt]} of this block alone. */
   public Querier querier(long mint, long maxt) {
     ChunkView cv = (ref, min, max, att, reuse) -> ChunkSampleIterator.of(chunks.chunk(ref), reuse);
-    return new BlockQuerier(new BlockIndexView(index), cv, this::intervals, mint, maxt, null);
+    return new BlockQuerier(new BlockIndexView(index, meta.minTime(), meta.maxTime()), cv, this::intervals, mint, maxt, null);
   }
 
   private Intervals intervals(long ref) {
-    return tombstones.get(ref);
+    return tombstones.isEmpty() ? Intervals.EMPTY : tombstones.get(ref);
   }
 
   @Override

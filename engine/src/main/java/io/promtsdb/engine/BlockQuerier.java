@@ -43,7 +43,7 @@ final class BlockQuerier implements Querier {
     if (sortSeries) {
       p = index.sortedPostings(p);
     }
-    return new BlockSeriesSet(index, chunks, tombstones, p, mint, maxt);
+    return new BlockSeriesSet(index, chunks, tombstones, p, mint, maxt, index.labelsLater(mint, maxt));
   }
 
   @Override
@@ -71,6 +71,7 @@ final class BlockQuerier implements Querier {
     private final Postings postings;
     private final long mint;
     private final long maxt;
+    private final boolean labelsLater;
     private final ChunkMetas buf = new ChunkMetas();
     private Series current;
 
@@ -80,8 +81,10 @@ final class BlockQuerier implements Querier {
         LongFunction<Intervals> tombstones,
         Postings postings,
         long mint,
-        long maxt) {
+        long maxt,
+        boolean labelsLater) {
       this.index = index;
+      this.labelsLater = labelsLater;
       this.chunks = chunks;
       this.tombstones = tombstones;
       this.postings = postings;
@@ -92,11 +95,17 @@ final class BlockQuerier implements Querier {
     @Override
     public boolean next() throws IOException {
       for (long ref = postings.next(); ref != Postings.END; ref = postings.next()) {
-        Labels labels = index.series(ref, buf);
-        if (labels == null || buf.isEmpty()) {
-          continue; // gone (head), or a series without chunks
+        Labels labels = null;
+        if (labelsLater) {
+          if (!index.chunkMetas(ref, buf) || buf.isEmpty()) {
+            continue;
+          }
+        } else {
+          labels = index.series(ref, buf);
+          if (labels == null || buf.isEmpty()) {
+            continue; // gone (head), or a series without chunks
+          }
         }
-        Intervals intervals = tombstones.apply(ref);
         // Block ranges are half-open [minTime, maxTime), chunk ranges and the requested
         // range closed.
         int inRange = 0;
@@ -108,6 +117,7 @@ final class BlockQuerier implements Querier {
         if (inRange == 0) {
           continue;
         }
+        Intervals intervals = tombstones.apply(ref);
         int n = 0;
         long[] refs = new long[inRange];
         long[] mins = new long[inRange];
@@ -143,6 +153,12 @@ final class BlockQuerier implements Querier {
         }
         if (n == 0) {
           continue;
+        }
+        if (labels == null) {
+          labels = index.series(ref, null);
+          if (labels == null) {
+            continue;
+          }
         }
         if (trimFront) {
           intervals = intervals.add(new Interval(Long.MIN_VALUE, mint - 1));

@@ -35,6 +35,24 @@ interface IndexView {
    */
   Labels series(long ref, ChunkMetas chunks) throws IOException;
 
+  /**
+   * Whether a query over {@code [mint, maxt]} should read each series' chunk metas first
+   * ({@link #chunkMetas}) and its labels only when a chunk is in range: true where chunk
+   * metas come much cheaper than labels (no symbol lookups) and the range may leave series
+   * out.
+   */
+  default boolean labelsLater(long mint, long maxt) {
+    return false;
+  }
+
+  /**
+   * The chunk metas of series {@code ref} (replacing the content of {@code chunks}); false if
+   * there is no such series any more.
+   */
+  default boolean chunkMetas(long ref, ChunkMetas chunks) throws IOException {
+    return series(ref, chunks) != null;
+  }
+
   /** Every value of {@code name}, sorted. */
   List<String> labelValues(String name) throws IOException;
 

@@ -70,4 +70,65 @@ class BlockTest {
       }
     }
   }
+
+  /**
+   * For ranges that leave series out, a block querier reads chunk metas first and labels only
+   * for series with chunks in range; the chunk metas it reads itself equal the index reader's,
+   * and the selects equal those that read labels first.
+   */
+  @Test
+  void labelsAfterChunkMetasChangeNothing() throws IOException {
+    int blocks = 0;
+    for (String f : List.of("p3-none", "p3-snappy", "p3-zstd", "p2-snappy")) {
+      try (ReadOnlyDb db = ReadOnlyDb.open(TestData.path("fixtures/" + f + "/data"))) {
+        for (Block b : db.blocks()) {
+          blocks++;
+          BlockIndexView view = new BlockIndexView(b.index(), b.meta().minTime(), b.meta().maxTime());
+          assertThat(view.labelsLater(b.meta().minTime(), b.meta().maxTime() - 1)).isFalse();
+          assertThat(view.labelsLater(b.meta().minTime() + 1, b.meta().maxTime())).isTrue();
+          ChunkMetas quick = new ChunkMetas();
+          ChunkMetas full = new ChunkMetas();
+          io.promtsdb.index.Postings all = b.index().allPostings();
+          int series = 0;
+          for (long ref = all.next(); ref != io.promtsdb.index.Postings.END; ref = all.next()) {
+            assertThat(view.quickChunkMetas(ref, quick)).isTrue();
+            assertThat(view.series(ref, full)).isNotNull();
+            assertThat(quick.size()).isEqualTo(full.size());
+            for (int i = 0; i < full.size(); i++) {
+              assertThat(quick.refs[i]).isEqualTo(full.refs[i]);
+              assertThat(quick.minTimes[i]).isEqualTo(full.minTimes[i]);
+              assertThat(quick.maxTimes[i]).isEqualTo(full.maxTimes[i]);
+            }
+            series++;
+          }
+          assertThat(series).isPositive();
+          long span = b.meta().maxTime() - b.meta().minTime();
+          for (long[] r : new long[][] {
+            {b.meta().minTime(), b.meta().minTime()},
+            {b.meta().minTime() + span / 3, b.meta().minTime() + span / 2},
+            {b.meta().maxTime() - 1, b.meta().maxTime() + 1000},
+            {b.meta().minTime() - 5000, b.meta().minTime() + span / 4}}) {
+            ChunkView cv = (ref, min, max, att, reuse) -> ChunkSampleIterator.of(b.chunks().chunk(ref), reuse);
+            Map<String, String> got = new LinkedHashMap<>();
+            Map<String, String> want = new LinkedHashMap<>();
+            for (boolean later : new boolean[] {true, false}) {
+              io.promtsdb.index.Postings p = b.index().allPostings();
+              SeriesSet ss = new BlockQuerier.BlockSeriesSet(view, cv, ref -> b.tombstones().get(ref), p, r[0], r[1], later);
+              Map<String, String> out = later ? got : want;
+              while (ss.next()) {
+                StringBuilder sb = new StringBuilder();
+                SampleIterator it = ss.at().iterator(null);
+                for (ValueType vt = it.next(); vt != ValueType.NONE; vt = it.next()) {
+                  sb.append(it.atT()).append(' ');
+                }
+                out.put(ss.at().labels().toString(), sb.toString());
+              }
+            }
+            assertThat(got).isEqualTo(want);
+          }
+        }
+      }
+    }
+    assertThat(blocks).isGreaterThan(3);
+  }
 }
