@@ -40,7 +40,11 @@ final class DataDirs {
   }
 
   static ReadOnlyDb open(Path dir, boolean skipCorrupt, Main main) throws IOException {
-    ReadOnlyDb.Options o = ReadOnlyDb.Options.DEFAULT.withSkipCorruptBlocks(skipCorrupt);
+    return open(dir, skipCorrupt, false, main);
+  }
+
+  static ReadOnlyDb open(Path dir, boolean skipCorrupt, boolean memorySnapshot, Main main) throws IOException {
+    ReadOnlyDb.Options o = ReadOnlyDb.Options.DEFAULT.withSkipCorruptBlocks(skipCorrupt).withChunkSnapshot(memorySnapshot);
     if (main.terminal) {
       o = o.withProgress(new ProgressLine(main.err));
     }

@@ -38,6 +38,13 @@ class DumpCommand implements Callable<Integer> {
   @Option(names = "--skip-corrupt", description = "Leave out blocks that fail to open (listed on stderr) instead of failing.")
   boolean skipCorrupt;
 
+  @Option(
+      names = "--memory-snapshot",
+      description =
+          "Build the head from the newest chunk_snapshot.* and replay only the WAL after it, as Prometheus does with"
+              + " --enable-feature=memory-snapshot-on-shutdown (promtool replays the whole WAL).")
+  boolean memorySnapshot;
+
   @Parameters(index = "0", arity = "0..1", paramLabel = "db path", description = "Database path (default is data/).")
   String path;
 
@@ -51,7 +58,7 @@ class DumpCommand implements Callable<Integer> {
     Main main = tsdb.main;
     Path dir = DataDirs.resolve(path, main.err);
     List<String> selectors = match.isEmpty() ? List.of("{__name__=~'(?s:.*)'}") : match;
-    try (ReadOnlyDb db = DataDirs.open(dir, skipCorrupt, main);
+    try (ReadOnlyDb db = DataDirs.open(dir, skipCorrupt, memorySnapshot, main);
         Querier q = db.querier(minTime, maxTime);
         Output out = new Output(main.out)) {
       List<List<Matcher>> sets = MetricSelectors.parseAll(selectors);

@@ -146,4 +146,17 @@ class CliFixtureTest {
     }
     assertThat(r.out().equals(want)).as("dump of " + root.resolve(dir)).isTrue();
   }
+
+  @org.junit.jupiter.api.Test
+  void dumpFromMemorySnapshotMatchesPromtool() throws IOException {
+    Path root = TestData.path("fixtures/p3-zstd");
+    Result r = run("tsdb", "dump", "--memory-snapshot", root.resolve("data").toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err()).isEmpty();
+    String want;
+    try (InputStream in = new GZIPInputStream(Files.newInputStream(root.resolve("expected").resolve("dump.txt.gz")))) {
+      want = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    assertThat(r.out().equals(want)).as("dump --memory-snapshot of " + root.resolve("data")).isTrue();
+  }
 }

@@ -1,13 +1,19 @@
 package io.promtsdb.engine;
 
+import io.promtsdb.chunks.Chunk;
 import io.promtsdb.chunks.ChunkDiskMapperRef;
+import io.promtsdb.chunks.ChunkEncoding;
 import io.promtsdb.chunks.HeadChunkReader;
 import io.promtsdb.core.ByteSource;
 import io.promtsdb.core.CorruptFormatException;
 import io.promtsdb.core.FloatHistogram;
 import io.promtsdb.core.Histogram;
 import io.promtsdb.tombstones.Interval;
+import io.promtsdb.wal.ChunkSnapshots;
 import io.promtsdb.wal.Refs;
+import io.promtsdb.wal.SegmentReader;
+import io.promtsdb.wal.SnapshotCodec;
+import io.promtsdb.wal.SnapshotRecord;
 import io.promtsdb.wal.WalRecord;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -38,6 +44,11 @@ import java.util.TreeMap;
  *   <li>the head's min time is raised to the minimum valid time, chunks entirely before it and
  *       series left without chunks are removed, the postings sorted.
  * </ol>
+ *
+ * <p>With {@link ReadOnlyDb.Options#useChunkSnapshot()}, the newest memory snapshot comes
+ * first and only the WAL after the position it covers is replayed, as in Prometheus with
+ * {@code memory-snapshot-on-shutdown} (tsdb/head.go {@code Init}); an unusable snapshot is
+ * reported and the whole WAL replayed instead.
  *
  * <p>A corrupt or torn WAL record ends the replay there, as Prometheus' repair would truncate
  * the WAL there; it is reported as a warning naming segment and offset, and everything before
@@ -71,24 +82,50 @@ final class HeadReplay {
   private int firstSegment = -1;
   private int lastSegment = -1;
 
+  // Memory snapshot (only with Options.useChunkSnapshot): the series it created, and the WAL
+  // position it covers (segment -1: none loaded, or given up).
+  private final boolean useChunkSnapshot;
+  private LongMap<MemSeries> snapshotSeries;
+  private int snapIdx = -1;
+  private long snapOffset;
+  private String snapshotUsed;
+
   HeadReplay(Head h, Path dataDir, ReadOnlyDb.Options options) {
     this.h = h;
     this.dataDir = dataDir;
     this.files = options.fileAccess();
     this.progress = options.progress();
+    this.useChunkSnapshot = options.useChunkSnapshot();
     this.background = Runtime.getRuntime().availableProcessors() > 1;
   }
 
   void run(long minValidTime) throws IOException {
     h.minValidTime = minValidTime;
     Path walDir = dataDir.resolve("wal");
-    // The WAL is decoded (on the background thread) while the head chunks are loaded; its
-    // records are applied after them, as in Prometheus.
-    try (WalPlan wal = files.isDirectory(walDir) ? planWal(walDir) : null) {
+    boolean hasWal = files.isDirectory(walDir);
+    if (useChunkSnapshot) {
+      loadChunkSnapshot(walDir, hasWal);
+    }
+    if (snapshotSeries != null) {
+      // The head chunk files decide whether the snapshot's WAL position holds.
       loadMmappedChunks();
-      if (wal != null) {
-        replayWal(wal);
+      if (hasWal) {
+        try (WalPlan wal = planWal(walDir)) {
+          replayWal(wal);
+        }
       }
+    } else {
+      // The WAL is decoded (on the background thread) while the head chunks are loaded; its
+      // records are applied after them, as in Prometheus.
+      try (WalPlan wal = hasWal ? planWal(walDir) : null) {
+        loadMmappedChunks();
+        if (wal != null) {
+          replayWal(wal);
+        }
+      }
+    }
+    if (snapshotUsed != null && snapIdx < 0) {
+      warnings.add(snapshotUsed + ": head chunk files changed after it; the whole WAL was replayed instead");
     }
     Path wblDir = dataDir.resolve("wbl");
     if (files.isDirectory(wblDir)) {
@@ -114,6 +151,108 @@ final class HeadReplay {
             oooSamples,
             mmappedChunkCount,
             warnings);
+  }
+
+  // ---- memory snapshot -------------------------------------------------------------------
+
+  /**
+   * Go's {@code loadChunkSnapshot} (head_wal.go) for the newest {@code chunk_snapshot.N.M}:
+   * series with their open head chunk, then tombstones (exemplars are not kept). Nothing is
+   * used if the WAL ends before segment N, or if any record fails to read or decode (Prometheus
+   * then replays the whole WAL too); either is reported as a warning.
+   */
+  private void loadChunkSnapshot(Path walDir, boolean hasWal) throws IOException {
+    Path snapDir = null;
+    int idx = -1;
+    long off = -1;
+    for (Path p : files.list(dataDir)) {
+      String name = p.getFileName().toString();
+      if (!name.startsWith(ChunkSnapshots.PREFIX)) {
+        continue;
+      }
+      if (!files.isDirectory(p)) {
+        throw new IOException("chunk snapshot " + name + " is not a directory");
+      }
+      String[] parts = name.substring(ChunkSnapshots.PREFIX.length()).split("\\.", -1);
+      if (parts.length != 2 || !digits(parts[0]) || !digits(parts[1])) {
+        continue;
+      }
+      int i = Integer.parseInt(parts[0]);
+      long o = Long.parseLong(parts[1]);
+      if (i > idx || (i == idx && o > off)) {
+        idx = i;
+        off = o;
+        snapDir = p;
+      }
+    }
+    if (snapDir == null) {
+      return;
+    }
+    if (hasWal) {
+      List<Segment> segs = segments(walDir);
+      int endAt = segs.isEmpty() ? -1 : segs.get(segs.size() - 1).index();
+      if (endAt < idx) {
+        warnings.add(snapDir + ": the WAL ends at segment " + endAt + ", before the snapshot's " + idx
+            + "; not using it (Prometheus deletes it)");
+        return;
+      }
+    }
+    List<SnapshotRecord> recs = new ArrayList<>();
+    try {
+      for (Segment seg : segments(snapDir)) {
+        ByteSource src = files.open(seg.path());
+        try (SegmentReader r = new SegmentReader(src, snapDir.toString(), seg.index())) {
+          while (r.next()) {
+            recs.add(SnapshotCodec.decode(r.record()));
+          }
+        } finally {
+          FileAccess.close(src);
+        }
+      }
+      LongMap<MemSeries> refSeries = new LongMap<>();
+      List<Refs.RefTombstone> tombstones = new ArrayList<>();
+      List<MemChunk> chunks = new ArrayList<>();
+      for (SnapshotRecord rec : recs) {
+        if (rec instanceof SnapshotRecord.Series sr && sr.headChunk() != null) {
+          SnapshotRecord.HeadChunk hc = sr.headChunk();
+          ChunkEncoding e = ChunkEncoding.fromWireByte(hc.encoding(), snapDir.toString(), CorruptFormatException.NO_OFFSET);
+          chunks.add(MemChunk.resume(Chunk.wrap(e, hc.bytes()), hc.mint(), hc.maxt()));
+        } else if (rec instanceof SnapshotRecord.Tombstones t) {
+          tombstones.addAll(t.tombstones());
+        }
+      }
+      // Everything read: build the series.
+      int c = 0;
+      boolean[] created = new boolean[1];
+      for (SnapshotRecord rec : recs) {
+        if (!(rec instanceof SnapshotRecord.Series sr)) {
+          continue;
+        }
+        MemSeries ms = h.getOrCreate(sr.ref(), sr.labels(), created);
+        refSeries.put(sr.ref(), ms);
+        if (sr.headChunk() == null) {
+          continue;
+        }
+        MemChunk mc = chunks.get(c++);
+        ms.headChunks.clear();
+        ms.headChunks.add(mc);
+        ms.nextAt = mc.maxTime; // the next append cuts a new chunk
+        h.updateMinMaxTime(mc.minTime, mc.maxTime);
+      }
+      for (Refs.RefTombstone t : tombstones) {
+        h.tombstones.addInterval(t.ref(), new Interval(t.mint(), t.maxt()));
+      }
+      snapshotSeries = refSeries;
+      snapIdx = idx;
+      snapOffset = off;
+      snapshotUsed = snapDir.toString();
+    } catch (CorruptFormatException e) {
+      warnings.add(snapDir + ": " + e.getMessage() + "; not using the snapshot, replaying the whole WAL");
+    }
+  }
+
+  private static boolean digits(String s) {
+    return !s.isEmpty() && s.length() <= 10 && s.chars().allMatch(ch -> ch >= '0' && ch <= '9');
   }
 
   // ---- head chunk files ------------------------------------------------------------------
@@ -158,6 +297,7 @@ final class HeadReplay {
       mmapped = new HashMap<>();
       oooMmapped = new HashMap<>();
       lastMmapRef = 0;
+      LongMap<MemSeries> refSeries = snapIdx >= 0 ? snapshotSeries : null;
       long corruptFile = -1;
       IOException failure = null;
       String outOfSequence = null;
@@ -171,7 +311,16 @@ final class HeadReplay {
                   return;
                 }
                 lastMmapRef = m.ref();
+                // Series of a memory snapshot take their chunks straight away (Go's refSeries).
+                MemSeries ms = refSeries == null ? null : refSeries.get(m.seriesRef());
                 if (m.outOfOrder()) {
+                  if (ms != null) {
+                    ms.oooPresent = true;
+                    ms.oooMmappedChunks.add(MmappedChunk.onDisk(m.ref(), m.mint(), m.maxt(), m.numSamples()));
+                    mmappedChunkCount++;
+                    h.updateMinMaxOooTime(m.mint(), m.maxt());
+                    return;
+                  }
                   oooMmapped.computeIfAbsent(m.seriesRef(), k -> new ArrayList<>())
                       .add(MmappedChunk.onDisk(m.ref(), m.mint(), m.maxt(), m.numSamples()));
                   return;
@@ -179,7 +328,7 @@ final class HeadReplay {
                 if (m.maxt() < h.minValidTime) {
                   return;
                 }
-                List<MmappedChunk> l = mmapped.computeIfAbsent(m.seriesRef(), k -> new ArrayList<>());
+                List<MmappedChunk> l = ms != null ? ms.mmappedChunks : mmapped.computeIfAbsent(m.seriesRef(), k -> new ArrayList<>());
                 if (!l.isEmpty() && l.get(l.size() - 1).maxTime() >= m.mint()) {
                   MmappedChunk prev = l.get(l.size() - 1);
                   problem[0] =
@@ -188,6 +337,9 @@ final class HeadReplay {
                   return;
                 }
                 l.add(MmappedChunk.onDisk(m.ref(), m.mint(), m.maxt(), m.numSamples()));
+                if (ms != null) {
+                  mmappedChunkCount++;
+                }
               });
           if (problem[0] != null) {
             outOfSequence = problem[0];
@@ -198,6 +350,19 @@ final class HeadReplay {
           failure = e;
           break;
         }
+      }
+      if ((outOfSequence != null || failure != null) && refSeries != null) {
+        // Go discards the snapshot's WAL position and replays the whole WAL, whose series
+        // records hand the chunks over again.
+        snapshotSeries.forEachValue(
+            ms -> {
+              mmappedChunkCount -= ms.mmappedChunks.size() + ms.oooMmappedChunks.size();
+              ms.mmappedChunks = new ArrayList<>(2);
+              ms.oooMmappedChunks = new ArrayList<>(0);
+              ms.oooPresent = false;
+            });
+        snapIdx = -1;
+        snapOffset = 0;
       }
       if (outOfSequence != null) {
         // Not a corruption Prometheus can cut out: it discards every head chunk file.
@@ -271,12 +436,16 @@ final class HeadReplay {
     List<Segment> segs = segments(walDir);
     List<RecordStream.Source> sources = new ArrayList<>();
     int startFrom = 0;
-    if (cpDir != null) {
+    // With a memory snapshot, a checkpoint older than it is not read (Go: startFrom >= snapIdx).
+    if (cpDir != null && cpIndex >= snapIdx) {
       checkpoint = cpIndex;
       for (Segment s : segments(cpDir)) {
         sources.add(new RecordStream.Source(cpDir, s.index, s.path));
       }
       startFrom = cpIndex + 1;
+    }
+    if (snapIdx > startFrom) {
+      startFrom = snapIdx;
     }
     int cpSegments = sources.size();
     for (Segment s : segs) {
@@ -285,13 +454,13 @@ final class HeadReplay {
       }
       if (firstSegment < 0) {
         firstSegment = s.index;
-        if (cpDir == null && s.index != 0) {
+        if (cpDir == null && snapIdx < 0 && s.index != 0) {
           warnings.add(walDir + ": WAL starts at segment " + s.index + " without a checkpoint;"
               + " Prometheus would fail to open segment 00000000");
         }
       }
       lastSegment = s.index;
-      sources.add(new RecordStream.Source(walDir, s.index, s.path));
+      sources.add(new RecordStream.Source(walDir, s.index, s.path, s.index == snapIdx ? snapOffset : 0));
     }
     return new WalPlan(walDir, sources, cpSegments, new RecordStream(files, sources, background));
   }

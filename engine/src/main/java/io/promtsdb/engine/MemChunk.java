@@ -5,6 +5,7 @@ import io.promtsdb.chunks.ChunkEncoding;
 import io.promtsdb.chunks.FloatHistogramAppender;
 import io.promtsdb.chunks.HistogramAppender;
 import io.promtsdb.chunks.XorAppender;
+import io.promtsdb.core.CorruptFormatException;
 
 /**
  * A head chunk being appended to (Go's {@code memChunk} with its appender): one of an XOR, a
@@ -27,6 +28,23 @@ final class MemChunk {
       case FLOAT_HISTOGRAM -> floatHistogram = FloatHistogramAppender.create(ChunkEncoding.FLOAT_HISTOGRAM);
       default -> xor = XorAppender.create();
     }
+  }
+
+  private MemChunk(ChunkEncoding encoding, long minTime, long maxTime) {
+    this.encoding = encoding;
+    this.minTime = minTime;
+    this.maxTime = maxTime;
+  }
+
+  /** A head chunk continuing {@code chunk} (from a memory snapshot) over {@code [minTime, maxTime]}. */
+  static MemChunk resume(Chunk chunk, long minTime, long maxTime) throws CorruptFormatException {
+    MemChunk c = new MemChunk(chunk.encoding(), minTime, maxTime);
+    switch (chunk.encoding()) {
+      case HISTOGRAM, HISTOGRAM_ST -> c.histogram = HistogramAppender.resume(chunk);
+      case FLOAT_HISTOGRAM, FLOAT_HISTOGRAM_ST -> c.floatHistogram = FloatHistogramAppender.resume(chunk);
+      default -> c.xor = XorAppender.resume(chunk);
+    }
+    return c;
   }
 
   int numSamples() {

@@ -45,24 +45,44 @@ public final class ReadOnlyDb implements Closeable {
    * @param fileAccess how files are read (a seam for fault-injection tests)
    * @param progress told about long-running steps (WAL replay)
    */
-  public record Options(boolean skipCorruptBlocks, FileAccess fileAccess, Progress progress) {
-    public static final Options DEFAULT = new Options(false, FileAccess.DEFAULT, Progress.NONE);
+  /**
+   * How to open a data directory.
+   *
+   * @param skipCorruptBlocks leave out blocks that fail to open (listed in {@link
+   *     #corruptBlocks()}) instead of failing
+   * @param fileAccess how files are listed and opened (tests wrap it to inject failures)
+   * @param progress told about long steps (WAL replay)
+   * @param useChunkSnapshot rebuild the head from the newest memory snapshot ({@code
+   *     chunk_snapshot.N.M}) and replay only the WAL after it, as Prometheus does with {@code
+   *     --enable-feature=memory-snapshot-on-shutdown}; off by default, as in Prometheus'
+   *     read-only mode and promtool, which replay the whole WAL
+   */
+  public record Options(boolean skipCorruptBlocks, FileAccess fileAccess, Progress progress, boolean useChunkSnapshot) {
+    public static final Options DEFAULT = new Options(false, FileAccess.DEFAULT, Progress.NONE, false);
 
     public Options {
       Objects.requireNonNull(fileAccess, "fileAccess");
       Objects.requireNonNull(progress, "progress");
     }
 
+    public Options(boolean skipCorruptBlocks, FileAccess fileAccess, Progress progress) {
+      this(skipCorruptBlocks, fileAccess, progress, false);
+    }
+
     public Options withSkipCorruptBlocks(boolean skip) {
-      return new Options(skip, fileAccess, progress);
+      return new Options(skip, fileAccess, progress, useChunkSnapshot);
     }
 
     public Options withProgress(Progress p) {
-      return new Options(skipCorruptBlocks, fileAccess, p);
+      return new Options(skipCorruptBlocks, fileAccess, p, useChunkSnapshot);
     }
 
     public Options withFileAccess(FileAccess f) {
-      return new Options(skipCorruptBlocks, f, progress);
+      return new Options(skipCorruptBlocks, f, progress, useChunkSnapshot);
+    }
+
+    public Options withChunkSnapshot(boolean use) {
+      return new Options(skipCorruptBlocks, fileAccess, progress, use);
     }
   }
 

@@ -22,8 +22,15 @@ import java.util.concurrent.BlockingQueue;
  * it, naming the segment and offset, and {@link #stoppedAt()} says in which source.
  */
 final class RecordStream implements AutoCloseable {
-  /** One segment file to read. */
-  record Source(Path dir, int index, Path path) {}
+  /**
+   * One segment file to read; records that start before byte {@code skipBefore} are skipped
+   * (the part a memory snapshot already covers).
+   */
+  record Source(Path dir, int index, Path path, long skipBefore) {
+    Source(Path dir, int index, Path path) {
+      this(dir, index, path, 0);
+    }
+  }
 
   private record Stop(String description, int source) {}
 
@@ -167,6 +174,9 @@ final class RecordStream implements AutoCloseable {
         }
       } catch (CorruptFormatException e) {
         return new Stop(e.getMessage(), index);
+      }
+      if (s.skipBefore() > 0 && r.recordOffset() < s.skipBefore()) {
+        continue;
       }
       ByteSource rec = r.record();
       lastRecordBytes = rec.length();

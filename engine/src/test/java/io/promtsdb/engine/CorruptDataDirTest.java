@@ -145,6 +145,45 @@ class CorruptDataDirTest {
   }
 
   @Test
+  void memorySnapshotGivesTheSameHead() throws IOException {
+    // p3-none holds chunk_snapshot.000002.0000229376: with it, the head is its series and
+    // head chunks plus the WAL from segment 2, offset 229376, on.
+    Path dir = TestData.path("fixtures/p3-none/data");
+    List<String> want = expectedDump("p3-none");
+    try (ReadOnlyDb db = ReadOnlyDb.open(dir, ReadOnlyDb.Options.DEFAULT.withChunkSnapshot(true))) {
+      assertThat(dump(db)).isEqualTo(want);
+      ReplayReport r = db.head().replayReport();
+      assertThat(r.warnings()).isEmpty();
+      assertThat(r.firstSegment()).isEqualTo(2);
+      try (ReadOnlyDb full = ReadOnlyDb.open(dir)) {
+        full.head();
+        assertThat(r.records()).isLessThan(full.head().replayReport().records());
+      }
+    }
+  }
+
+  @Test
+  void unusableMemorySnapshotFallsBackToTheWholeWal() throws IOException {
+    Path dir = copy("p3-none");
+    Path snap = dir.resolve("chunk_snapshot.000002.0000229376").resolve("00000000");
+    flip(snap, 100);
+    try (ReadOnlyDb db = ReadOnlyDb.open(dir, ReadOnlyDb.Options.DEFAULT.withChunkSnapshot(true))) {
+      assertThat(dump(db)).isEqualTo(expectedDump("p3-none"));
+      assertThat(db.head().replayReport().warnings())
+          .singleElement()
+          .satisfies(w -> assertThat(w).contains("chunk_snapshot.000002.0000229376").contains("replaying the whole WAL"));
+      assertThat(db.head().replayReport().firstSegment()).isEqualTo(0);
+    }
+    // A snapshot beyond the end of the WAL is not used either.
+    Path dir2 = copy("p3-snappy");
+    Files.createDirectories(dir2.resolve("chunk_snapshot.000009.0000000000"));
+    try (ReadOnlyDb db = ReadOnlyDb.open(dir2, ReadOnlyDb.Options.DEFAULT.withChunkSnapshot(true))) {
+      assertThat(dump(db)).isEqualTo(expectedDump("p3-snappy"));
+      assertThat(db.head().replayReport().warnings()).singleElement().satisfies(w -> assertThat(w).contains("before the snapshot"));
+    }
+  }
+
+  @Test
   void corruptCheckpointIsAnError() throws IOException {
     // The checkpoint is decoded in the same stream as the WAL after it, while the head chunks
     // load; its corruption must still fail the replay (as "backfill checkpoint" in Prometheus).

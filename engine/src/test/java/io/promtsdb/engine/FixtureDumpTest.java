@@ -57,6 +57,33 @@ class FixtureDumpTest {
     assertThat(ours).hasSameSizeAs(want);
   }
 
+  static List<String> fixtures() {
+    return List.of(TestData.FIXTURES);
+  }
+
+  /**
+   * Every clean-shutdown fixture holds a memory snapshot (Prometheus ran with {@code
+   * memory-snapshot-on-shutdown}); a head rebuilt from it and the WAL after it dumps the same
+   * as promtool's replay of the whole WAL.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("fixtures")
+  void headFromMemorySnapshotDumpsTheSame(String fixture) throws IOException {
+    Path root = TestData.path("fixtures/" + fixture);
+    byte[] want;
+    try (java.io.InputStream in = new GZIPInputStream(Files.newInputStream(root.resolve("expected/dump.txt.gz")))) {
+      want = in.readAllBytes();
+    }
+    Dump.StringOut got = new Dump.StringOut();
+    try (ReadOnlyDb db = ReadOnlyDb.open(root.resolve("data"), ReadOnlyDb.Options.DEFAULT.withChunkSnapshot(true));
+        Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+      Dump.promtool(q.select(false, MetricSelectors.parse("{__name__=~'(?s:.*)'}")), got);
+      assertThat(db.head().replayReport().warnings()).isEmpty();
+      assertThat(db.head().replayReport().firstSegment()).isPositive();
+    }
+    assertThat(got.toString()).isEqualTo(new String(want, StandardCharsets.UTF_8));
+  }
+
   /** Formatting on several threads gives the same bytes as on one. */
   static List<Arguments> snappyDirs() {
     return List.of(Arguments.of("p3-snappy", false), Arguments.of("p3-snappy", true));
