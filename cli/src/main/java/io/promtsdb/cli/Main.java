@@ -14,7 +14,9 @@ import picocli.CommandLine.Command;
  * promtool 3.5.3's arguments and output, plus {@code verify} and {@code inspect}.
  *
  * <p>Exit codes: 0 success, 1 an error (printed on one line to stderr, naming file and offset
- * where there is one) or, for {@code verify}, problems found, 2 bad usage.
+ * where there is one) or, for {@code verify}, problems found, 2 bad usage, 141 (quietly) when
+ * the reader of standard output went away ({@code | head}), as a shell reports a program ended
+ * by SIGPIPE.
  */
 @Command(
     name = "promtsdb",
@@ -47,6 +49,13 @@ public final class Main implements Runnable {
     cl.setErr(new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true));
     cl.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
+          for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof Output.Closed) {
+              // The reader of standard output stopped (| head): quietly, with the status a
+              // shell reports for a program ended by SIGPIPE, as promtool's would be.
+              return 141;
+            }
+          }
           err.println(Errors.describe(e));
           err.flush();
           return 1;

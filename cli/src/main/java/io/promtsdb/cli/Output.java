@@ -10,7 +10,15 @@ import java.nio.charset.StandardCharsets;
  * (promtool writes each dump line with its own system call, which is most of its dump time).
  */
 final class Output implements AutoCloseable {
+  /** Standard output went away (a reader such as {@code head} closed the pipe). */
+  static final class Closed extends IOException {
+    Closed(IOException cause) {
+      super("writing standard output: " + cause.getMessage(), cause);
+    }
+  }
+
   private final BufferedOutputStream out;
+  private boolean closed;
 
   Output(OutputStream out) {
     this.out = new BufferedOutputStream(out, 1 << 20);
@@ -18,19 +26,39 @@ final class Output implements AutoCloseable {
 
   void write(CharSequence s) throws IOException {
     byte[] b = s.toString().getBytes(StandardCharsets.UTF_8);
-    out.write(b, 0, b.length);
+    write(b, 0, b.length);
   }
 
   void write(byte[] b, int off, int len) throws IOException {
-    out.write(b, off, len);
+    try {
+      out.write(b, off, len);
+    } catch (IOException e) {
+      throw failed(e);
+    }
   }
 
   void flush() throws IOException {
-    out.flush();
+    if (closed) {
+      return;
+    }
+    try {
+      out.flush();
+    } catch (IOException e) {
+      throw failed(e);
+    }
+  }
+
+  private IOException failed(IOException e) {
+    String m = e.getMessage();
+    if (m != null && m.contains("Broken pipe")) {
+      closed = true;
+      return new Closed(e);
+    }
+    return new IOException("writing standard output: " + m, e);
   }
 
   @Override
   public void close() throws IOException {
-    out.flush();
+    flush();
   }
 }

@@ -168,6 +168,34 @@ class CliToolsTest {
     CliFixtureTest.Result noCommand = run();
     assertThat(noCommand.code()).isEqualTo(2);
 
+    // A reader that stops early (| head): no message, status 141.
+    java.io.OutputStream closing =
+        new java.io.OutputStream() {
+          private long n;
+
+          @Override
+          public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+          }
+
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            n += len;
+            if (n > 100_000) {
+              throw new IOException("Broken pipe");
+            }
+          }
+        };
+    java.io.ByteArrayOutputStream errBytes = new java.io.ByteArrayOutputStream();
+    int code =
+        Main.run(
+            new String[] {"tsdb", "dump", TestData.path("fixtures/p3-none/data").toString()},
+            closing,
+            new java.io.PrintStream(errBytes, true, java.nio.charset.StandardCharsets.UTF_8),
+            false);
+    assertThat(code).isEqualTo(141);
+    assertThat(errBytes.toString(java.nio.charset.StandardCharsets.UTF_8)).isEmpty();
+
     CliFixtureTest.Result badBlock = run("tsdb", "analyze", TestData.path("fixtures/p3-none/data").toString(), "01M80DT7A5E0KSN4SD4GDWTGQX");
     assertThat(badBlock.code()).isEqualTo(1);
     assertThat(badBlock.err()).contains("invalid block ID 01M80DT7A5E0KSN4SD4GDWTGQX");
