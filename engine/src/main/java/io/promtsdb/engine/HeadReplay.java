@@ -85,6 +85,8 @@ final class HeadReplay {
   // Memory snapshot (only with Options.useChunkSnapshot): the series it created, and the WAL
   // position it covers (segment -1: none loaded, or given up).
   private final boolean useChunkSnapshot;
+  private final int applyThreads;
+  private WalApplier applier;
   private LongMap<MemSeries> snapshotSeries;
   private int snapIdx = -1;
   private long snapOffset;
@@ -96,6 +98,9 @@ final class HeadReplay {
     this.files = options.fileAccess();
     this.progress = options.progress();
     this.useChunkSnapshot = options.useChunkSnapshot();
+    int cpus = Runtime.getRuntime().availableProcessors();
+    this.applyThreads =
+        options.walReplayConcurrency() > 0 ? options.walReplayConcurrency() : Math.max(1, Math.min(8, cpus - 1));
     this.background = Runtime.getRuntime().availableProcessors() > 1;
   }
 
@@ -470,12 +475,22 @@ final class HeadReplay {
     List<RecordStream.Source> sources = plan.sources();
     int cp = plan.checkpointSegments();
     long n = 0;
-    for (WalRecord r = rs.next(); r != null; r = rs.next()) {
-      records++;
-      applyWal(r);
-      if ((++n & 1023) == 0) {
-        progress.update("WAL", rs.sourcesDone(), sources.size());
+    try (WalApplier a = new WalApplier(h, mmapped, oooMmapped, applyThreads)) {
+      applier = a;
+      for (WalRecord r = rs.next(); r != null; r = rs.next()) {
+        records++;
+        applyWal(r);
+        if ((++n & 1023) == 0) {
+          progress.update("WAL", rs.sourcesDone(), sources.size());
+        }
       }
+      a.sync();
+      appended += a.appended;
+      outOfOrder += a.outOfOrder;
+      mmappedChunkCount += a.mmappedChunkDelta;
+      warnings.addAll(a.warnings);
+    } finally {
+      applier = null;
     }
     if (rs.stop() != null) {
       int at = rs.stoppedAt();
@@ -500,7 +515,7 @@ final class HeadReplay {
     return r == null ? ref : r;
   }
 
-  private void applyWal(WalRecord rec) {
+  private void applyWal(WalRecord rec) throws IOException {
     if (rec instanceof WalRecord.Series s) {
       boolean[] created = new boolean[1];
       for (Refs.RefSeries rs : s.series()) {
@@ -509,7 +524,7 @@ final class HeadReplay {
         if (!created[0]) {
           multiRef.put(rs.ref(), ms.ref);
         }
-        resetSeriesWithMmappedChunks(ms, rs.ref());
+        applier.reset(ms, rs.ref());
       }
     } else if (rec instanceof WalRecord.Samples s) {
       for (Refs.RefSample x : s.samples()) {
@@ -552,101 +567,32 @@ final class HeadReplay {
     // in the WBL.
   }
 
-  /** Go's {@code resetSeriesWithMMappedChunks}, run for every series record. */
-  private void resetSeriesWithMmappedChunks(MemSeries s, long walRef) {
-    List<MmappedChunk> mmc = mmapped.getOrDefault(walRef, List.of());
-    List<MmappedChunk> ooo = oooMmapped.getOrDefault(walRef, List.of());
-    mmappedChunkCount += mmc.size() + ooo.size() - s.mmappedChunks.size();
-    s.mmappedChunks = new ArrayList<>(mmc);
-    if (ooo.isEmpty()) {
-      s.oooPresent = false;
-      s.oooMmappedChunks = new ArrayList<>(0);
-      s.oooHeadChunk = null;
-      s.firstOOOChunkID = 0;
-    } else {
-      s.oooPresent = true;
-      s.oooMmappedChunks = new ArrayList<>(ooo);
-      s.oooHeadChunk = null;
-      s.firstOOOChunkID = 0;
-    }
-    if (mmc.isEmpty()) {
-      s.mmMaxTime = Long.MIN_VALUE;
-    } else {
-      s.mmMaxTime = mmc.get(mmc.size() - 1).maxTime();
-      h.updateMinMaxTime(mmc.get(0).minTime(), s.mmMaxTime);
-    }
-    if (!ooo.isEmpty()) {
-      long mint = Long.MAX_VALUE;
-      long maxt = Long.MIN_VALUE;
-      for (MmappedChunk c : ooo) {
-        mint = Math.min(mint, c.minTime());
-        maxt = Math.max(maxt, c.maxTime());
-      }
-      h.updateMinMaxOooTime(mint, maxt);
-    }
-    // Samples replayed so far were compacted already: reset the head chunks.
-    s.nextAt = 0;
-    s.headChunks.clear();
-  }
-
-  private void appendFloat(long walRef, long t, double v) {
+  private void appendFloat(long walRef, long t, double v) throws IOException {
     samples++;
     if (t < h.minValidTime) {
       beforeMinValid++;
       return;
     }
-    long ref = mapRef(walRef);
-    MemSeries ms = h.getByRef(ref);
+    MemSeries ms = h.getByRef(mapRef(walRef));
     if (ms == null) {
       unknownRefs++;
       return;
     }
-    if (t <= ms.mmMaxTime) {
-      outOfOrder++;
-      return;
-    }
-    int r = ms.append(t, v, h.chunkOpts);
-    if ((r & MemSeries.APPENDED) != 0) {
-      appended++;
-    } else {
-      outOfOrder++;
-    }
-    if ((r & MemSeries.CHUNK_CREATED) != 0) {
-      ms.mmapChunks();
-    }
-    h.updateMinMaxTime(t, t);
+    applier.floatSample(ms, t, v);
   }
 
-  private void appendHistogram(long walRef, long t, Histogram hi, FloatHistogram fh) {
+  private void appendHistogram(long walRef, long t, Histogram hi, FloatHistogram fh) throws IOException {
     samples++;
     if (t < h.minValidTime) {
       beforeMinValid++;
       return;
     }
-    long ref = mapRef(walRef);
-    MemSeries ms = h.getByRef(ref);
+    MemSeries ms = h.getByRef(mapRef(walRef));
     if (ms == null) {
       unknownRefs++;
       return;
     }
-    if (t <= ms.mmMaxTime) {
-      outOfOrder++;
-      return;
-    }
-    int r;
-    try {
-      r = hi != null ? ms.appendHistogram(t, hi, h.chunkOpts) : ms.appendFloatHistogram(t, fh, h.chunkOpts);
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      warnings.add("series " + ms.labels + ": histogram at " + t + " skipped: " + e.getMessage());
-      return;
-    }
-    if ((r & MemSeries.APPENDED) != 0) {
-      appended++;
-    } else {
-      outOfOrder++;
-    }
-    // Prometheus does not m-map histogram chunks during replay (only float chunks).
-    h.updateMinMaxTime(t, t);
+    applier.histogramSample(ms, t, hi, fh);
   }
 
   // ---- WBL ---------------------------------------------------------------------------------

@@ -56,33 +56,48 @@ public final class ReadOnlyDb implements Closeable {
    *     chunk_snapshot.N.M}) and replay only the WAL after it, as Prometheus does with {@code
    *     --enable-feature=memory-snapshot-on-shutdown}; off by default, as in Prometheus'
    *     read-only mode and promtool, which replay the whole WAL
+   * @param walReplayConcurrency threads applying WAL samples to series (Prometheus' {@code
+   *     WALReplayConcurrency}); 0 for one per processor but one (at most 8), 1 for the calling
+   *     thread only
    */
-  public record Options(boolean skipCorruptBlocks, FileAccess fileAccess, Progress progress, boolean useChunkSnapshot) {
-    public static final Options DEFAULT = new Options(false, FileAccess.DEFAULT, Progress.NONE, false);
+  public record Options(
+      boolean skipCorruptBlocks,
+      FileAccess fileAccess,
+      Progress progress,
+      boolean useChunkSnapshot,
+      int walReplayConcurrency) {
+    public static final Options DEFAULT = new Options(false, FileAccess.DEFAULT, Progress.NONE, false, 0);
 
     public Options {
       Objects.requireNonNull(fileAccess, "fileAccess");
       Objects.requireNonNull(progress, "progress");
+      if (walReplayConcurrency < 0) {
+        throw new IllegalArgumentException("walReplayConcurrency < 0: " + walReplayConcurrency);
+      }
     }
 
     public Options(boolean skipCorruptBlocks, FileAccess fileAccess, Progress progress) {
-      this(skipCorruptBlocks, fileAccess, progress, false);
+      this(skipCorruptBlocks, fileAccess, progress, false, 0);
     }
 
     public Options withSkipCorruptBlocks(boolean skip) {
-      return new Options(skip, fileAccess, progress, useChunkSnapshot);
+      return new Options(skip, fileAccess, progress, useChunkSnapshot, walReplayConcurrency);
     }
 
     public Options withProgress(Progress p) {
-      return new Options(skipCorruptBlocks, fileAccess, p, useChunkSnapshot);
+      return new Options(skipCorruptBlocks, fileAccess, p, useChunkSnapshot, walReplayConcurrency);
     }
 
     public Options withFileAccess(FileAccess f) {
-      return new Options(skipCorruptBlocks, f, progress, useChunkSnapshot);
+      return new Options(skipCorruptBlocks, f, progress, useChunkSnapshot, walReplayConcurrency);
     }
 
     public Options withChunkSnapshot(boolean use) {
-      return new Options(skipCorruptBlocks, fileAccess, progress, use);
+      return new Options(skipCorruptBlocks, fileAccess, progress, use, walReplayConcurrency);
+    }
+
+    public Options withWalReplayConcurrency(int threads) {
+      return new Options(skipCorruptBlocks, fileAccess, progress, useChunkSnapshot, threads);
     }
   }
 

@@ -132,7 +132,7 @@ class CorruptDataDirTest {
     try (RandomAccessFile f = new RandomAccessFile(seg.toFile(), "rw")) {
       f.setLength(last - 5);
     }
-    try (ReadOnlyDb db = ReadOnlyDb.open(dir)) {
+    try (ReadOnlyDb db = ReadOnlyDb.open(dir, ReadOnlyDb.Options.DEFAULT.withWalReplayConcurrency(3))) {
       List<String> lines = dump(db);
       ReplayReport r = db.head().replayReport();
       assertThat(r.warnings()).singleElement().satisfies(w -> assertThat(w).contains(seg.toString()).contains("offset"));
@@ -150,7 +150,7 @@ class CorruptDataDirTest {
     // head chunks plus the WAL from segment 2, offset 229376, on.
     Path dir = TestData.path("fixtures/p3-none/data");
     List<String> want = expectedDump("p3-none");
-    try (ReadOnlyDb db = ReadOnlyDb.open(dir, ReadOnlyDb.Options.DEFAULT.withChunkSnapshot(true))) {
+    try (ReadOnlyDb db = ReadOnlyDb.open(dir, ReadOnlyDb.Options.DEFAULT.withChunkSnapshot(true).withWalReplayConcurrency(3))) {
       assertThat(dump(db)).isEqualTo(want);
       ReplayReport r = db.head().replayReport();
       assertThat(r.warnings()).isEmpty();

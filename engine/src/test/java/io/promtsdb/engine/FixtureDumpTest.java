@@ -57,6 +57,33 @@ class FixtureDumpTest {
     assertThat(ours).hasSameSizeAs(want);
   }
 
+  /**
+   * WAL samples applied on four shard threads (Prometheus' WAL replay concurrency) give the
+   * same dump and the same replay counts as on the calling thread alone.
+   */
+  @ParameterizedTest(name = "{0} crash={1}")
+  @MethodSource("dirs")
+  void shardedReplayIsTheSame(String fixture, boolean crash) throws IOException {
+    Path dir = TestData.path("fixtures/" + fixture).resolve(crash ? "crash" : "data");
+    String[] dumps = new String[2];
+    ReplayReport[] reports = new ReplayReport[2];
+    long[][] ranges = new long[2][];
+    int[] concurrency = {1, 4};
+    for (int i = 0; i < 2; i++) {
+      Dump.StringOut got = new Dump.StringOut();
+      try (ReadOnlyDb db = ReadOnlyDb.open(dir, ReadOnlyDb.Options.DEFAULT.withWalReplayConcurrency(concurrency[i]));
+          Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+        Dump.promtool(q.select(false, MetricSelectors.parse("{__name__=~'(?s:.*)'}")), got, 0);
+        reports[i] = db.head().replayReport();
+        ranges[i] = new long[] {db.head().minTime(), db.head().maxTime()};
+      }
+      dumps[i] = got.toString();
+    }
+    assertThat(dumps[1]).isEqualTo(dumps[0]);
+    assertThat(reports[1]).isEqualTo(reports[0]);
+    assertThat(ranges[1]).isEqualTo(ranges[0]);
+  }
+
   static List<String> fixtures() {
     return List.of(TestData.FIXTURES);
   }
