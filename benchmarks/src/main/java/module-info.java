@@ -8,6 +8,7 @@ module io.promtsdb.benchmarks {
   requires io.promtsdb.chunks;
   requires io.promtsdb.wal;
   requires io.promtsdb.index;
+  requires io.promtsdb.engine;
   requires jmh.core;
   requires com.fasterxml.jackson.databind;
 
@@ -16,4 +17,5 @@ module io.promtsdb.benchmarks {
   exports io.promtsdb.benchmarks.chunks;
   exports io.promtsdb.benchmarks.wal;
   exports io.promtsdb.benchmarks.index;
+  exports io.promtsdb.benchmarks.engine;
 }

@@ -12,11 +12,11 @@ import java.math.RoundingMode;
  * least 6, else plain ({@code 123456}, {@code 0.0001}); {@code NaN}, {@code +Inf},
  * {@code -Inf}, {@code -0}.
  *
- * <p>The digits come from {@link Double#toString}, which on Java 17 always round-trips but
- * is not always the shortest (JDK-4511638, fixed in Java 19: {@code 2e23} prints as
- * {@code 1.9999999999999998E23}, {@code 5e-324} as {@code 4.9E-324}). When a shorter decimal
- * round-trips, the digits are re-derived from the exact binary value, picking the shortest
- * decimal that round-trips and, among those, the closest: Go's rule.
+ * <p>The digits are the shortest decimal that reads back as the same double and, among
+ * those, the closest (Go's rule), from {@link ShortestDecimal}; Java 17's {@link
+ * Double#toString} is not always the shortest (JDK-4511638: {@code 2e23} prints as {@code
+ * 1.9999999999999998E23}, {@code 5e-324} as {@code 4.9E-324}) and serves only as a test
+ * reference.
  */
 public final class GoFloat {
   private GoFloat() {}
@@ -30,60 +30,88 @@ public final class GoFloat {
 
   /** Appends {@code fmt.Sprintf("%g", v)} to {@code b}. */
   public static void appendG(StringBuilder b, double v) {
+    byte[] buf = new byte[32];
+    int end = formatG(v, buf, 0);
+    for (int i = 0; i < end; i++) {
+      b.append((char) buf[i]);
+    }
+  }
+
+  private static final byte[] NAN = {'N', 'a', 'N'};
+  private static final byte[] POS_INF = {'+', 'I', 'n', 'f'};
+  private static final byte[] NEG_INF = {'-', 'I', 'n', 'f'};
+
+  /**
+   * Writes {@code fmt.Sprintf("%g", v)} as ASCII bytes into {@code dst} at {@code off} and
+   * returns the offset after it, for output paths that assemble bytes. At most 24 bytes are
+   * written. Allocates nothing (except for the few tiny subnormals below 2^-1054).
+   */
+  public static int formatG(double v, byte[] dst, int off) {
     if (Double.isNaN(v)) {
-      b.append("NaN");
-      return;
+      return put(NAN, dst, off);
     }
     if (Double.isInfinite(v)) {
-      b.append(v > 0 ? "+Inf" : "-Inf");
-      return;
+      return put(v > 0 ? POS_INF : NEG_INF, dst, off);
     }
     if (v == 0) {
-      b.append((Double.doubleToRawLongBits(v) < 0) ? "-0" : "0");
-      return;
+      if (Double.doubleToRawLongBits(v) < 0) {
+        dst[off++] = '-';
+      }
+      dst[off++] = '0';
+      return off;
     }
     if (v < 0) {
-      b.append('-');
+      dst[off++] = '-';
       v = -v;
     }
-    // Fast path: integers below 2^53 print as themselves (shortest digits are the integer's,
-    // exponent below 6 means plain form).
+    // Integers below 10^6 print as themselves (their shortest digits; exponent below 6).
     if (v < 1e6 && v == Math.rint(v)) {
-      b.append((long) v);
-      return;
+      return AsciiDigits.putLong((long) v, dst, off);
     }
-    char[] digits = new char[20];
-    int[] decExp = new int[1];
-    int nd = shortestDigits(v, digits, decExp);
-    int exp = decExp[0] - 1; // exponent of the first digit
+    // The digits are written in place, then moved right to make room.
+    int r = ShortestDecimal.digits(v, dst, off);
+    int nd = r & 0xFF;
+    int dp = r >> 8; // digits before the decimal point
+    int exp = dp - 1; // exponent of the first digit
     if (exp < -4 || exp >= 6) {
-      b.append(digits[0]);
+      int end = off + 1;
       if (nd > 1) {
-        b.append('.').append(digits, 1, nd - 1);
+        System.arraycopy(dst, off + 1, dst, off + 2, nd - 1);
+        dst[off + 1] = '.';
+        end = off + nd + 1;
       }
-      b.append('e').append(exp < 0 ? '-' : '+');
+      dst[end++] = 'e';
+      dst[end++] = (byte) (exp < 0 ? '-' : '+');
       int ae = Math.abs(exp);
       if (ae < 10) {
-        b.append('0');
+        dst[end++] = '0';
       }
-      b.append(ae);
-    } else {
-      int dp = decExp[0]; // digits before the decimal point
-      if (dp <= 0) {
-        b.append("0.");
-        for (int i = dp; i < 0; i++) {
-          b.append('0');
-        }
-        b.append(digits, 0, nd);
-      } else if (dp >= nd) {
-        b.append(digits, 0, nd);
-        for (int i = nd; i < dp; i++) {
-          b.append('0');
-        }
-      } else {
-        b.append(digits, 0, dp).append('.').append(digits, dp, nd - dp);
-      }
+      return AsciiDigits.putLong(ae, dst, end);
     }
+    if (dp <= 0) {
+      int lead = 2 - dp; // "0." and -dp zeros
+      System.arraycopy(dst, off, dst, off + lead, nd);
+      dst[off] = '0';
+      dst[off + 1] = '.';
+      for (int i = off + 2; i < off + lead; i++) {
+        dst[i] = '0';
+      }
+      return off + lead + nd;
+    }
+    if (dp >= nd) {
+      for (int i = off + nd; i < off + dp; i++) {
+        dst[i] = '0';
+      }
+      return off + dp;
+    }
+    System.arraycopy(dst, off + dp, dst, off + dp + 1, nd - dp);
+    dst[off + dp] = '.';
+    return off + nd + 1;
+  }
+
+  private static int put(byte[] s, byte[] dst, int off) {
+    System.arraycopy(s, 0, dst, off, s.length);
+    return off + s.length;
   }
 
   /**
@@ -92,6 +120,14 @@ public final class GoFloat {
    * decimal point relative to the first digit (value = 0.d1d2... x 10^decExp).
    */
   static int shortestDigits(double v, char[] out, int[] decExp) {
+    return ShortestDecimal.digits(v, out, decExp);
+  }
+
+  /**
+   * The same digits derived from {@link Double#toString} and checked by re-parsing: the
+   * reference the faster {@link ShortestDecimal} is tested against.
+   */
+  static int shortestDigitsViaToString(double v, char[] out, int[] decExp) {
     String s = Double.toString(v);
     int e = s.indexOf('E');
     String mant = e < 0 ? s : s.substring(0, e);
@@ -147,7 +183,7 @@ public final class GoFloat {
     return Double.parseDouble("0." + digits + "E" + pointPos);
   }
 
-  private static int exactShortest(double v, char[] out, int[] decExp) {
+  static int exactShortest(double v, char[] out, int[] decExp) {
     BigDecimal exact = new BigDecimal(v);
     for (int n = 1; n <= 17; n++) {
       BigDecimal down = exact.round(new MathContext(n, RoundingMode.FLOOR));

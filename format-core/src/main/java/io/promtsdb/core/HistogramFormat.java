@@ -83,6 +83,35 @@ final class HistogramFormat {
     return ldexp(frac, exp);
   }
 
+  // Formatted bounds of the exponential schemas (-4..8) for indexes in [-CACHED, CACHED): the
+  // same few hundred bounds recur in every sample of a series, and %g of a 17-digit bound is
+  // most of the cost of printing a histogram. Racy but safe: Strings are immutable.
+  private static final int CACHED = 4096;
+  private static final String[][] BOUND_TEXT = new String[13][];
+
+  /** {@code GoFloat.formatG(bound(idx, schema, null))} for exponential schemas, cached. */
+  static void appendBound(StringBuilder sb, int idx, int schema, double[] custom, boolean negate) {
+    if (schema >= -4 && schema <= 8 && idx >= -CACHED && idx < CACHED) {
+      String[] t = BOUND_TEXT[schema + 4];
+      if (t == null) {
+        t = new String[2 * CACHED];
+        BOUND_TEXT[schema + 4] = t;
+      }
+      String text = t[idx + CACHED];
+      if (text == null) {
+        text = GoFloat.formatG(bound(idx, schema, custom));
+        t[idx + CACHED] = text;
+      }
+      if (negate) {
+        sb.append('-');
+      }
+      sb.append(text);
+      return;
+    }
+    double b = bound(idx, schema, custom);
+    GoFloat.appendG(sb, negate ? -b : b);
+  }
+
   /** Go's {@code math.Ldexp}, which rounds subnormal results (Math.scalb does too). */
   private static double ldexp(double frac, int exp) {
     return Math.scalb(frac, exp);
@@ -187,9 +216,17 @@ final class HistogramFormat {
         upperInclusive = upper > 0;
       }
       side.append(", ").append(lowerInclusive ? '[' : '(');
-      GoFloat.appendG(side, lower);
-      side.append(',');
-      GoFloat.appendG(side, upper);
+      // Bounds of exponential schemas are positive (or +Inf/MaxFloat64): printing the negated
+      // cached text equals printing the negated value.
+      if (positive) {
+        appendBound(side, bi - 1, schema, custom, false);
+        side.append(',');
+        appendBound(side, bi, schema, custom, false);
+      } else {
+        appendBound(side, bi, schema, custom, true);
+        side.append(',');
+        appendBound(side, bi - 1, schema, custom, true);
+      }
       side.append(upperInclusive ? ']' : ')').append(':');
       if (lc != null) {
         side.append(Long.toUnsignedString(lc[i]));

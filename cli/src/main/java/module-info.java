@@ -1,0 +1,13 @@
+/** The {@code promtsdb} command line tool. */
+module io.promtsdb.cli {
+  requires io.promtsdb.engine;
+  requires io.promtsdb.wal;
+  requires info.picocli;
+  requires org.lz4.java;
+  requires aircompressor;
+
+  exports io.promtsdb.cli;
+
+  opens io.promtsdb.cli to
+      info.picocli;
+}
