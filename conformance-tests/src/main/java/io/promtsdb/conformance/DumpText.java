@@ -16,6 +16,14 @@ import java.util.TreeMap;
  * one line per sample, {@code <labels> <value> <timestamp>}, labels as Go prints them, floats
  * with Go's {@code %g}, histograms with Go's {@code String()}. Floats lose their NaN payloads
  * here, so this is only used where one side is promtool's text.
+ *
+ * <p>promtool (2.x and 3.x, {@code formatSeriesSet} in {@code cmd/promtool/tsdb.go}) walks a
+ * series with three loops in turn: {@code for it.Next() == ValFloat}, then {@code ==
+ * ValFloatHistogram}, then {@code == ValHistogram}. Each loop ends by consuming a sample it does
+ * not print, and nothing after the third loop is printed. So an integer histogram series loses
+ * its first two samples, a float histogram series its first, and a series whose type changes
+ * loses the samples at the changes (and everything after a third one). The projection does the
+ * same, so that a complete reading compares equal to promtool's text.
  */
 public final class DumpText {
   private DumpText() {}
@@ -28,7 +36,7 @@ public final class DumpText {
     StringBuilder b = new StringBuilder(series.size() * 256);
     for (SeriesSamples s : series) {
       String labels = s.labels().toString();
-      for (Sample x : s.samples()) {
+      for (Sample x : printedByPromtool(s.samples())) {
         b.append(labels).append(' ');
         if (x instanceof Sample.FloatSample f) {
           GoFloat.appendG(b, f.value());
@@ -41,6 +49,22 @@ public final class DumpText {
       }
     }
     return b.toString();
+  }
+
+  /** The samples promtool's three loops print (see the class comment). */
+  static List<Sample> printedByPromtool(List<Sample> samples) {
+    List<Sample> out = new ArrayList<>(samples.size());
+    int i = 0;
+    for (Class<?> kind : new Class<?>[] {Sample.FloatSample.class, Sample.FloatHistogramSample.class, Sample.HistogramSample.class}) {
+      while (i < samples.size()) {
+        Sample x = samples.get(i++);
+        if (!kind.isInstance(x)) {
+          break;
+        }
+        out.add(x);
+      }
+    }
+    return out;
   }
 
   /**
@@ -111,17 +135,26 @@ public final class DumpText {
     return false;
   }
 
-  /** The first line where two dumps differ, for messages; null if equal. */
+  /**
+   * The first line where two dumps differ, for messages; null if equal. Dumps are compared as
+   * sorted lists of lines: promtool 3.x prints the series of a head in series-reference order
+   * (it selects without sorting), 2.x and blocks in label order.
+   */
   static String firstDifference(String expected, String actual) {
     if (expected.equals(actual)) {
       return null;
     }
     String[] e = expected.split("\n", -1);
     String[] a = actual.split("\n", -1);
+    java.util.Arrays.sort(e);
+    java.util.Arrays.sort(a);
+    if (java.util.Arrays.equals(e, a)) {
+      return null;
+    }
     int n = Math.min(e.length, a.length);
     for (int i = 0; i < n; i++) {
       if (!e[i].equals(a[i])) {
-        return "line " + (i + 1) + ": got\n  " + abbreviate(a[i]) + "\nexpected\n  " + abbreviate(e[i]);
+        return "sorted line " + (i + 1) + ": got\n  " + abbreviate(a[i]) + "\nexpected\n  " + abbreviate(e[i]);
       }
     }
     return (a.length > e.length ? "extra lines from line " + (n + 1) + ": " + abbreviate(a[n])
