@@ -435,7 +435,11 @@ public final class CaseRunner {
         outputs.add(((Response.Ok) r).output());
       }
       Verdict v;
-      if (how.has("dump_text")) {
+      if (how.has("series")) {
+        // Exactly the series that were written (floats by their bits), over every block.
+        JsonNode actual = CapabilityJson.seriesSamples(DumpText.fromBlocks(outputs), false);
+        v = compareJson(how.get("series"), actual, null);
+      } else if (how.has("dump_text")) {
         String expected = readText(corpus.resolve(c, how.get("dump_text").asText()));
         String actual = outputs.get(0).has("meta")
             ? DumpText.render(DumpText.fromBlocks(outputs))

@@ -50,15 +50,30 @@ public final class Matrix {
 
   /** Runs every pair; {@code progress} sees each result as it is made. */
   public List<CaseResult> run(Consumer<CaseResult> progress) {
+    return run(java.util.EnumSet.allOf(Capability.Family.class), progress);
+  }
+
+  /** Runs the pairs of some capability families only. */
+  public List<CaseResult> run(java.util.Set<Capability.Family> families, Consumer<CaseResult> progress) {
     this.progress = progress;
     try {
-      chunks();
-      index();
-      tombstones();
-      wal();
-      blocks();
-      openMetrics();
-      fixtureBlocks();
+      if (families.contains(Capability.Family.CHUNKS)) {
+        chunks();
+      }
+      if (families.contains(Capability.Family.INDEX)) {
+        index();
+      }
+      if (families.contains(Capability.Family.TOMBSTONES)) {
+        tombstones();
+      }
+      if (families.contains(Capability.Family.WAL)) {
+        wal();
+      }
+      if (families.contains(Capability.Family.BLOCKS) || families.contains(Capability.Family.DATA_DIRS)) {
+        blocks();
+        openMetrics();
+        fixtureBlocks();
+      }
     } catch (IOException e) {
       record("matrix/setup", "matrix", null, CaseResult.Outcome.FAIL, "suite error: " + e, CaseRunner.stackTrace(e), 0);
     } finally {
