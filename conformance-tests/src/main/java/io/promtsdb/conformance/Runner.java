@@ -37,7 +37,8 @@ public final class Runner {
                                 PromTSDB in this JVM (the default); "promtool:3.5.3" is real Prometheus
         --report DIR            write DIR/TEST-conformance-<impl>.xml (JUnit) and DIR/report.html
         --case GLOB             only cases whose id matches (repeatable; * within a path segment, ** across)
-        --capability NAME       only these capabilities (repeatable), e.g. decode-chunk
+        --capability NAME       only these capabilities (repeatable), e.g. decode-chunk; the matrix
+                                then runs the pairs of their families only
         --level LEVEL           only MUST cases, or MUST and SHOULD (SHOULD), or all (MAY, the default)
         --opt-out FILE          skip cases: one "GLOB reason..." per line (# comments)
         --no-matrix             run the corpus only
@@ -296,7 +297,11 @@ public final class Runner {
     }
     out.println("Matrix: " + participants.stream().map(Implementation::id).toList());
     long start = System.nanoTime();
-    List<CaseResult> rs = new Matrix(corpus, participants).run(r -> {
+    java.util.Set<Capability.Family> families = EnumSet.noneOf(Capability.Family.class);
+    for (Capability c : o.capabilities.isEmpty() ? EnumSet.allOf(Capability.class) : o.capabilities) {
+      families.add(c.family());
+    }
+    List<CaseResult> rs = new Matrix(corpus, participants).run(families, r -> {
       if (involves(r, impl)) {
         printResult(o, out, r);
       }
