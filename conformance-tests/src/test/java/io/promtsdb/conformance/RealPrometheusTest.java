@@ -28,6 +28,9 @@ class RealPrometheusTest {
     if (promtools.isEmpty()) {
       System.out.println("[conformance] SKIPPED: " + PromtoolImplementation.missingMessage());
     }
+  }
+
+  private static void assumeInstalled() {
     Assumptions.assumeFalse(promtools.isEmpty(), PromtoolImplementation.missingMessage());
   }
 
@@ -42,6 +45,7 @@ class RealPrometheusTest {
 
   @Test
   void promtsdbAgainstRealPrometheus() throws IOException {
+    assumeInstalled();
     Path report = Path.of("target", "conformance-real-prometheus", "promtsdb");
     String text = run("--impl", "builtin", "--quiet", "--report", report.toString(),
         "--prometheus-home", PromtoolImplementation.home().toString());
@@ -54,6 +58,7 @@ class RealPrometheusTest {
 
   @Test
   void realPrometheusPassesItsCorpusCases() throws IOException {
+    assumeInstalled();
     for (PromtoolImplementation p : promtools) {
       String text = run("--impl", "promtool:" + p.version(), "--no-matrix", "--quiet",
           "--prometheus-home", PromtoolImplementation.home().toString(),
