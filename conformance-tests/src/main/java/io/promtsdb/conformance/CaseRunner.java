@@ -72,6 +72,10 @@ public final class CaseRunner {
     if (!description.has(c.capability())) {
       return impl.id() + " does not have capability " + c.capability();
     }
+    if ((c.capability() == Capability.DECODE_CHUNK || c.capability() == Capability.ENCODE_CHUNK)
+        && c.request().has("encoding") && !description.handlesEncoding(c.request().get("encoding").asInt())) {
+      return impl.id() + " handles chunk encodings " + description.chunkEncodings() + " only";
+    }
     if (c.prometheus().bestTarget(description.targets()) == null) {
       return "holds for Prometheus " + c.prometheus() + "; " + impl.id() + " targets " + description.targets();
     }

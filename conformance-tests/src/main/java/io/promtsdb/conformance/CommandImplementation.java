@@ -50,7 +50,8 @@ public final class CommandImplementation implements Implementation {
 
   @Override
   public String id() {
-    return (description != null ? description.name() : String.join(" ", command)) + "(command)";
+    String name = description != null ? description.name() : String.join(" ", command);
+    return name.equals("promtsdb") ? "promtsdb-command" : name;
   }
 
   /** The command's words. */

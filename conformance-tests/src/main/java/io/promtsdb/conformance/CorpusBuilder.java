@@ -190,7 +190,7 @@ public final class CorpusBuilder {
     dreq.set("chunk", fileRef("chunk.bin"));
     String base = "decode-chunk/" + family + "-" + name;
     writeCase(base, "decode-chunk", "MUST", decodeRange,
-        "Decode a " + encodingName(encoding) + " chunk written by Prometheus: " + what + ".",
+        "Decode " + chunkNoun(encoding) + " written by Prometheus: " + what + ".",
         source, dreq, expectDecode, Map.of("chunk.bin", chunk));
     if (encodeRange == null) {
       return;
@@ -208,7 +208,7 @@ public final class CorpusBuilder {
     bytes.putObject("output_bytes").put("output", "chunk.bin");
     String enc = "encode-chunk/" + family + "-" + name;
     writeCase(enc + "-bytes", "encode-chunk", "SHOULD", encodeRange,
-        "Encode the samples of a Prometheus " + encodingName(encoding) + " chunk (" + what + "): the same bytes.",
+        "Encode the samples of " + chunkNoun(encoding) + " written by Prometheus (" + what + "): the same bytes.",
         source, ereq, bytes, Map.of("chunk.bin", chunk));
     ObjectNode back = Json.object();
     ObjectNode rb = back.putObject("read_back").putObject("output");
@@ -218,9 +218,22 @@ public final class CorpusBuilder {
     rbReq.put("chunk", "$path");
     rb.set("output", output.deepCopy());
     writeCase(enc + "-read-back", "encode-chunk", "MUST", encodeRange,
-        "Encode the samples of a Prometheus " + encodingName(encoding) + " chunk (" + what
+        "Encode the samples of " + chunkNoun(encoding) + " written by Prometheus (" + what
             + "); the chunk decodes to the same samples.",
         source, ereq, back, Map.of());
+  }
+
+  /** "an XOR chunk", "a float histogram chunk", ... */
+  static String chunkNoun(int e) {
+    return switch (e) {
+      case 1 -> "an XOR chunk";
+      case 2 -> "an integer histogram chunk";
+      case 3 -> "a float histogram chunk";
+      case 4 -> "an XOR2 chunk";
+      case 5 -> "an integer histogram chunk with start timestamps";
+      case 6 -> "a float histogram chunk with start timestamps";
+      default -> "a chunk of encoding " + e;
+    };
   }
 
   private static String headerName(int code) {
@@ -328,7 +341,8 @@ public final class CorpusBuilder {
   }
 
   static String slug(String s) {
-    String t = s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+    String t = s.toLowerCase(Locale.ROOT).replaceAll("(?<![a-z0-9])-(?=[0-9])", "minus ")
+        .replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
     return t.isEmpty() ? "unnamed" : t;
   }
 

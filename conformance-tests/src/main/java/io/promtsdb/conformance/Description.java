@@ -14,9 +14,16 @@ import java.util.Set;
  * line protocol ({@code serve}).
  */
 public record Description(
-    String name, String version, List<String> targets, Set<Capability> capabilities, boolean serve) {
+    String name, String version, List<String> targets, Set<Capability> capabilities, boolean serve,
+    Set<Integer> chunkEncodings) {
+
+  /** Without a restriction of chunk encodings. */
+  public Description(String name, String version, List<String> targets, Set<Capability> capabilities, boolean serve) {
+    this(name, version, targets, capabilities, serve, Set.of());
+  }
 
   public Description {
+    chunkEncodings = Set.copyOf(chunkEncodings);
     targets = List.copyOf(targets);
     capabilities = capabilities.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(capabilities));
     for (String t : targets) {
@@ -26,6 +33,15 @@ public record Description(
 
   public boolean has(Capability c) {
     return capabilities.contains(c);
+  }
+
+  /**
+   * Whether chunk cases of {@code encoding} apply: {@code chunk_encodings} in {@code describe}
+   * restricts {@code decode-chunk} and {@code encode-chunk} to the listed encodings (absent:
+   * all).
+   */
+  public boolean handlesEncoding(int encoding) {
+    return chunkEncodings.isEmpty() || chunkEncodings.contains(encoding);
   }
 
   public ObjectNode toJson() {
@@ -41,6 +57,10 @@ public record Description(
       }
     }
     o.put("serve", serve);
+    if (!chunkEncodings.isEmpty()) {
+      ArrayNode e = o.putArray("chunk_encodings");
+      chunkEncodings.stream().sorted().forEach(e::add);
+    }
     return o;
   }
 
@@ -67,6 +87,10 @@ public record Description(
       }
     }
     boolean serve = n.path("serve").asBoolean(false);
-    return new Description(name, version, new ArrayList<>(targets), caps, serve);
+    Set<Integer> encodings = new java.util.TreeSet<>();
+    for (JsonNode e : n.path("chunk_encodings")) {
+      encodings.add(Canonical.int32(e, "$.chunk_encodings[]"));
+    }
+    return new Description(name, version, new ArrayList<>(targets), caps, serve, encodings);
   }
 }

@@ -104,10 +104,17 @@ public final class Json {
     }
   }
 
+  private static final com.fasterxml.jackson.core.util.DefaultPrettyPrinter PRETTY =
+      new com.fasterxml.jackson.core.util.DefaultPrettyPrinter()
+          .withSeparators(com.fasterxml.jackson.core.util.Separators.createDefaultInstance()
+              .withObjectFieldValueSpacing(com.fasterxml.jackson.core.util.Separators.Spacing.AFTER))
+          .withArrayIndenter(com.fasterxml.jackson.core.util.DefaultIndenter.SYSTEM_LINEFEED_INSTANCE.withLinefeed("\n"))
+          .withObjectIndenter(com.fasterxml.jackson.core.util.DefaultIndenter.SYSTEM_LINEFEED_INSTANCE.withLinefeed("\n"));
+
   /** Two-space indented, for reports and for people. */
   public static String pretty(JsonNode node) {
     try {
-      return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node);
+      return MAPPER.writer(PRETTY).writeValueAsString(node);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

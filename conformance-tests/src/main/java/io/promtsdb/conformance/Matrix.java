@@ -129,7 +129,7 @@ public final class Matrix {
       };
       for (Implementation w : with(Capability.ENCODE_CHUNK)) {
         String wt = target(w, min);
-        if (wt == null) {
+        if (wt == null || !descriptions.get(w).handlesEncoding(in.encoding())) {
           continue;
         }
         Path out = fresh("chunk").resolve("chunk.bin");
@@ -142,7 +142,7 @@ public final class Matrix {
         for (Implementation r : with(Capability.DECODE_CHUNK)) {
           String id = "matrix/chunks/" + in.name() + "/" + w.id() + "->" + r.id();
           String rt = target(r, min);
-          if (rt == null) {
+          if (rt == null || !descriptions.get(r).handlesEncoding(in.encoding())) {
             continue;
           }
           if (!(wr instanceof Response.Ok)) {
