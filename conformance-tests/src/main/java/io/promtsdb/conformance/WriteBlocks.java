@@ -1,0 +1,15 @@
+package io.promtsdb.conformance;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Capability {@code write-blocks}: {@code promtool tsdb create-blocks-from openmetrics FILE
+ * DIR}: blocks in {@code outputDir} holding the samples of an OpenMetrics text file.
+ */
+@FunctionalInterface
+public interface WriteBlocks {
+  /** Returns the ULIDs of the blocks written. */
+  List<String> write(Path openMetrics, Path outputDir) throws IOException;
+}
