@@ -1,5 +1,6 @@
 package io.promtsdb.engine;
 
+import io.promtsdb.chunks.WriterFlavor;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +35,7 @@ final class ChunkMerger {
     }
   }
 
-  static List<BlockChunk> merge(List<List<BlockChunk>> series) throws IOException {
+  static List<BlockChunk> merge(List<List<BlockChunk>> series, WriterFlavor flavor) throws IOException {
     GoHeap<Cursor> h =
         new GoHeap<>((a, b) -> {
           BlockChunk x = a.at();
@@ -88,7 +89,7 @@ final class ChunkMerger {
       for (BlockChunk c : overlapping) {
         its.add(ChunkSampleIterator.of(c.chunk(), null));
       }
-      List<BlockChunk> merged = SeriesChunkEncoder.encodeSplit(new ChainSampleIterator(its));
+      List<BlockChunk> merged = SeriesChunkEncoder.encodeSplit(new ChainSampleIterator(its), flavor);
       if (merged.isEmpty()) {
         throw new IllegalStateException("unexpected seriesToChunkEncoder lack of iterations");
       }

@@ -1,6 +1,7 @@
 package io.promtsdb.engine;
 
 import io.promtsdb.chunks.Chunk;
+import io.promtsdb.chunks.WriterFlavor;
 import io.promtsdb.core.Labels;
 import io.promtsdb.index.ChunkMetaList;
 import io.promtsdb.index.IndexReader;
@@ -26,10 +27,13 @@ final class CompactionSeriesSet implements ChunkSeriesSet {
   private boolean started;
   private ChunkSeries at;
 
-  CompactionSeriesSet(List<Block> blocks, long mint, long maxt) throws IOException {
+  private final WriterFlavor flavor;
+
+  CompactionSeriesSet(List<Block> blocks, long mint, long maxt, WriterFlavor flavor) throws IOException {
+    this.flavor = flavor;
     cursors = new ArrayList<>(blocks.size());
     for (Block b : blocks) {
-      cursors.add(new BlockCursor(b, mint, maxt));
+      cursors.add(new BlockCursor(b, mint, maxt, flavor));
     }
   }
 
@@ -65,7 +69,7 @@ final class CompactionSeriesSet implements ChunkSeriesSet {
       for (BlockCursor c : current) {
         lists.add(c.chunks);
       }
-      at = new ChunkSeries(labels, ChunkMerger.merge(lists));
+      at = new ChunkSeries(labels, ChunkMerger.merge(lists, flavor));
     }
     return true;
   }
@@ -90,7 +94,10 @@ final class CompactionSeriesSet implements ChunkSeriesSet {
     Labels labels;
     List<BlockChunk> chunks;
 
-    BlockCursor(Block block, long mint, long maxt) throws IOException {
+    private final WriterFlavor flavor;
+
+    BlockCursor(Block block, long mint, long maxt, WriterFlavor flavor) throws IOException {
+      this.flavor = flavor;
       this.block = block;
       this.index = block.index();
       this.postings = index.sortedPostings(index.allPostings());
@@ -147,7 +154,7 @@ final class CompactionSeriesSet implements ChunkSeriesSet {
             continue;
           }
           deleted.reset(ChunkSampleIterator.of(c, deleted.inner()), Intervals.merged(overlapping));
-          BlockChunk re = SeriesChunkEncoder.encodeOne(deleted);
+          BlockChunk re = SeriesChunkEncoder.encodeOne(deleted, flavor);
           if (re != null) {
             out.add(re);
           }

@@ -1,5 +1,6 @@
 package io.promtsdb.engine;
 
+import io.promtsdb.chunks.WriterFlavor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,9 +45,16 @@ public final class Compactor {
    * @param ranges compaction ranges in ms, ascending (see {@link #blockRanges})
    * @param enableOverlappingCompaction whether overlapping blocks are compacted vertically
    * @param block settings of the block writer
+   * @param flavor the XOR bytes of re-encoded chunks (Prometheus 2.x wrote a spare trailing
+   *     byte; only to reproduce what 2.x compaction writes)
    */
-  public record Options(long[] ranges, boolean enableOverlappingCompaction, BlockWriter.Options block) {
+  public record Options(long[] ranges, boolean enableOverlappingCompaction, BlockWriter.Options block, WriterFlavor flavor) {
+    public Options(long[] ranges, boolean enableOverlappingCompaction, BlockWriter.Options block) {
+      this(ranges, enableOverlappingCompaction, block, WriterFlavor.PROMETHEUS_3);
+    }
+
     public Options {
+      Objects.requireNonNull(flavor, "flavor");
       ranges = ranges.clone();
       if (ranges.length == 0) {
         throw new IllegalArgumentException("at least one compaction range is needed");
@@ -310,7 +318,7 @@ public final class Compactor {
     Optional<BlockMeta> written;
     try {
       written = BlockWriter.write(
-          dest, meta, mergedSymbols(blocks), new CompactionSeriesSet(blocks, meta.minTime(), meta.maxTime() - 1), options.block);
+          dest, meta, mergedSymbols(blocks), new CompactionSeriesSet(blocks, meta.minTime(), meta.maxTime() - 1, options.flavor), options.block);
     } catch (IOException | RuntimeException e) {
       for (Block b : blocks) {
         try {

@@ -354,6 +354,6 @@ public final class DataDirMaintenance {
         1, List.of(ulid), false, List.of(new BlockMeta.BlockDesc(base.ulid(), base.minTime(), base.maxTime())), false, hints);
     BlockMeta meta = BlockWriter.newMeta(ulid, base.minTime(), base.maxTime(), c);
     return BlockWriter.write(dir, meta, Compactor.mergedSymbols(List.of(b)),
-        new CompactionSeriesSet(List.of(b), meta.minTime(), meta.maxTime() - 1), options.compactor().block());
+        new CompactionSeriesSet(List.of(b), meta.minTime(), meta.maxTime() - 1, options.compactor().flavor()), options.compactor().block());
   }
 }

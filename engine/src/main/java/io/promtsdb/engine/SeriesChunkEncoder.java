@@ -6,6 +6,7 @@ import io.promtsdb.chunks.ChunkEncoding;
 import io.promtsdb.chunks.FloatHistogramAppender;
 import io.promtsdb.chunks.HistogramAppender;
 import io.promtsdb.chunks.ValueType;
+import io.promtsdb.chunks.WriterFlavor;
 import io.promtsdb.chunks.XorAppender;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -38,15 +39,21 @@ final class SeriesChunkEncoder {
     long maxt = Long.MIN_VALUE;
     int n;
 
+    final WriterFlavor flavor;
+
+    Cur(WriterFlavor flavor) {
+      this.flavor = flavor;
+    }
+
     void start(ValueType t) {
       type = t;
       xor = null;
       hist = null;
       fhist = null;
       switch (t) {
-        case FLOAT -> xor = XorAppender.create();
-        case HISTOGRAM -> hist = HistogramAppender.create(ChunkEncoding.HISTOGRAM);
-        case FLOAT_HISTOGRAM -> fhist = FloatHistogramAppender.create(ChunkEncoding.FLOAT_HISTOGRAM);
+        case FLOAT -> xor = XorAppender.create(flavor);
+        case HISTOGRAM -> hist = HistogramAppender.create(ChunkEncoding.HISTOGRAM, flavor);
+        case FLOAT_HISTOGRAM -> fhist = FloatHistogramAppender.create(ChunkEncoding.FLOAT_HISTOGRAM, flavor);
         default -> throw new IllegalArgumentException("no chunk for " + t);
       }
       mint = Long.MAX_VALUE;
@@ -66,9 +73,9 @@ final class SeriesChunkEncoder {
   }
 
   /** Go's {@code seriesToChunkEncoder.Iterator} over {@code it}'s samples. */
-  static List<BlockChunk> encodeSplit(SampleIterator it) throws IOException {
+  static List<BlockChunk> encodeSplit(SampleIterator it, WriterFlavor flavor) throws IOException {
     List<BlockChunk> out = new ArrayList<>();
-    Cur c = new Cur();
+    Cur c = new Cur(flavor);
     for (ValueType typ = it.next(); typ != ValueType.NONE; typ = it.next()) {
       if (typ != c.type || c.n >= SPLIT) {
         c.flushTo(out);
@@ -114,12 +121,12 @@ final class SeriesChunkEncoder {
    *
    * @throws IOException "iterate chunk while re-encoding" if the samples do not fit one chunk
    */
-  static BlockChunk encodeOne(SampleIterator it) throws IOException {
+  static BlockChunk encodeOne(SampleIterator it, WriterFlavor flavor) throws IOException {
     ValueType first = it.next();
     if (first == ValueType.NONE) {
       return null;
     }
-    Cur c = new Cur();
+    Cur c = new Cur(flavor);
     c.start(first);
     long mint = it.atT();
     long t = mint;
