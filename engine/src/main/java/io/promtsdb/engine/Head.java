@@ -175,8 +175,12 @@ public final class Head implements Closeable {
     return new BlockQuerier(index, new HeadChunkView(this), tombstones::get, mint, maxt, onClose);
   }
 
-  /** A head chunk cut off at {@code maxTime} for isolation; {@code chunk} null: read by reference. */
-  record Bounded(Chunk chunk, long maxTime) {}
+  /**
+   * A chunk as a live querier saw it: a copy of a head chunk or the m-mapped chunk itself (so
+   * that head truncation, which renumbers chunk IDs, does not change what is read), cut off at
+   * {@code maxTime} (the isolation bound).
+   */
+  record Bounded(Object source, long maxTime) {}
 
   /** Head chunk references: {@code series ref << 24 | chunk ID}, bit 23 for out-of-order chunks. */
   static long chunkRef(long seriesRef, long chunkId) {
@@ -269,7 +273,7 @@ public final class Head implements Closeable {
       for (int i = 0; i < s.mmappedChunks.size(); i++) {
         MmappedChunk c = s.mmappedChunks.get(i);
         if (c.minTime() <= maxt && mint <= c.maxTime() && c.minTime() <= vis) {
-          Object att = live && c.maxTime() > vis ? new Bounded(c.chunk(), vis) : null;
+          Object att = live ? new Bounded(c.chunk() != null ? c.chunk() : c, vis) : null;
           out.add(chunkRef(s.ref, s.firstChunkID + i), c.minTime(), c.maxTime(), att);
         }
       }
@@ -385,7 +389,9 @@ public final class Head implements Closeable {
         return l.iterator();
       }
       if (attachment instanceof Bounded b) {
-        SampleIterator in = b.chunk() != null ? ChunkSampleIterator.of(b.chunk(), null) : chunkFromSeries(ref, null);
+        SampleIterator in = b.source() instanceof Chunk c
+            ? ChunkSampleIterator.of(c, null)
+            : mmapped((MmappedChunk) b.source(), null);
         return b.maxTime() == Long.MAX_VALUE ? in : new MaxTimeIterator(in, b.maxTime());
       }
       if (attachment instanceof Chunk c) {

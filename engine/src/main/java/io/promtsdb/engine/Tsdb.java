@@ -65,7 +65,7 @@ public final class Tsdb implements Closeable {
   private final Path dir;
   private final TsdbOptions opts;
   private final ReadOnlyDb blocksDb;
-  private final List<Block> blocks;
+  private volatile List<Block> blocks;
   final Head head;
   private final WalWriter wal;
   private WalWriter wbl;
@@ -85,7 +85,16 @@ public final class Tsdb implements Closeable {
   private final TreeMap<Long, Integer> openQueriers = new TreeMap<>();
   private long nextSeriesRef;
   private final long chunkRange;
-  private boolean closed;
+  private volatile boolean closed;
+  /** Series removed by head truncation -> the WAL segment current then (Go's {@code Head.deleted}). */
+  private final Map<Long, Integer> deletedSeries = new java.util.HashMap<>();
+  private final WalWriter.Options walOptions;
+  private final java.util.concurrent.ScheduledExecutorService compactor;
+  private final java.util.concurrent.atomic.AtomicBoolean compactionQueued = new java.util.concurrent.atomic.AtomicBoolean();
+  private volatile IOException lastCompactionError;
+  private long compactionsTotal;
+  private long compactionsFailed;
+  private static final System.Logger LOG = System.getLogger(Tsdb.class.getName());
 
   // Counters (engine metrics come from these).
   private long samplesAppended;
@@ -106,6 +115,18 @@ public final class Tsdb implements Closeable {
     this.exemplars = opts.maxExemplars() > 0 ? new ExemplarStorage(opts.maxExemplars()) : null;
     this.chunkRange = opts.minBlockDuration().toMillis();
     this.nextSeriesRef = head.lastSeriesRef + 1;
+    this.walOptions = wal.options();
+    if (opts.enableCompaction()) {
+      this.compactor = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "promtsdb-compaction " + dir);
+        t.setDaemon(true);
+        return t;
+      });
+      // Prometheus' db.run: every minute (and on appends that make the head compactable).
+      compactor.scheduleWithFixedDelay(this::backgroundCompaction, 1, 1, java.util.concurrent.TimeUnit.MINUTES);
+    } else {
+      this.compactor = null;
+    }
   }
 
   /**
@@ -508,7 +529,8 @@ public final class Tsdb implements Closeable {
       Map<MemSeries, long[]> effMax = new IdentityHashMap<>();
       List<Accepted> accepted = new ArrayList<>(app.samples.size());
       long dropped = 0;
-      for (Appender.Pending p : app.samples) {
+      for (Appender.Pending p0 : app.samples) {
+        Appender.Pending p = resolve(p0, app);
         MemSeries s = p.series();
         long[] mx = effMax.computeIfAbsent(s, k -> new long[] {k.maxTime()});
         Appender.Pending q = staleToHistogram(p);
@@ -525,6 +547,39 @@ public final class Tsdb implements Closeable {
       apply(app, accepted, dropped);
     } finally {
       commitLock.unlock();
+    }
+    if (compactor != null && compactable() && compactionQueued.compareAndSet(false, true)) {
+      compactor.execute(this::backgroundCompaction);
+    }
+  }
+
+  /**
+   * The series of a pending sample as the head has it now: head truncation may have removed
+   * the series the appender saw (it had no samples then); it is created again, with a new
+   * reference, as Prometheus would on the next append.
+   */
+  private Appender.Pending resolve(Appender.Pending p, Appender app) {
+    MemSeries s = p.series();
+    rw.readLock().lock();
+    try {
+      if (head.getByRef(s.ref) == s) {
+        return p;
+      }
+    } finally {
+      rw.readLock().unlock();
+    }
+    rw.writeLock().lock();
+    try {
+      MemSeries n = head.byLabels.get(s.labels);
+      if (n == null) {
+        boolean[] created = new boolean[1];
+        n = head.getOrCreate(nextSeriesRef++, s.labels, created);
+        n.walLogged = false;
+        app.created.add(n);
+      }
+      return new Appender.Pending(n, p.t(), p.v(), p.h(), p.fh());
+    } finally {
+      rw.writeLock().unlock();
     }
   }
 
@@ -719,6 +774,315 @@ public final class Tsdb implements Closeable {
     }
   }
 
+  // ---- head compaction --------------------------------------------------------------------
+
+  /** Go's {@code Head.compactable}: the head spans more than 1.5 chunk ranges. */
+  boolean compactable() {
+    long mn = head.minTime;
+    long mx = head.maxTime;
+    return mn != Long.MAX_VALUE && mx != Long.MIN_VALUE && mx - mn > chunkRange / 2 * 3;
+  }
+
+  private void backgroundCompaction() {
+    compactionQueued.set(false);
+    try {
+      compact();
+      lastCompactionError = null;
+    } catch (IOException e) {
+      lastCompactionError = e;
+      LOG.log(System.Logger.Level.ERROR, "compaction failed in " + dir, e);
+    } catch (RuntimeException e) {
+      lastCompactionError = new IOException(e);
+      LOG.log(System.Logger.Level.ERROR, "compaction failed in " + dir, e);
+    }
+  }
+
+  /** The error of the last background compaction, or null if it succeeded (or none ran). */
+  public IOException lastCompactionError() {
+    return lastCompactionError;
+  }
+
+  /**
+   * Go's {@code DB.Compact} for the head: while the head spans more than 1.5 block ranges, its
+   * oldest range {@code [mint, mint rounded up to the range)} is written as a level-1 block
+   * (through {@code <ulid>.tmp-for-creation} and a rename), the block is loaded, and the head
+   * truncated before the block's end; then the WAL's first two thirds are checkpointed and
+   * deleted ({@code Head.truncateWAL}). Commits wait while this runs; appends do not.
+   *
+   * @return the blocks written
+   */
+  public List<BlockMeta> compact() throws IOException {
+    List<BlockMeta> written = new ArrayList<>();
+    commitLock.lock();
+    try {
+      checkOpen();
+      long truncatedTo = Long.MIN_VALUE;
+      while (compactable()) {
+        long mint = head.minTime;
+        long maxt = MemSeries.rangeForTimestamp(mint, chunkRange);
+        BlockMeta meta;
+        try {
+          meta = writeHeadBlock(mint, maxt);
+        } catch (IOException | RuntimeException e) {
+          synchronized (this) {
+            compactionsFailed++;
+          }
+          throw e;
+        }
+        rw.writeLock().lock();
+        try {
+          if (meta != null) {
+            Block b = Block.open(dir.resolve(meta.ulid().toString()));
+            List<Block> nb = new ArrayList<>(blocks);
+            nb.add(b);
+            nb.sort(java.util.Comparator.comparingLong(x -> x.meta().minTime()));
+            blocks = List.copyOf(nb);
+            written.add(meta);
+          }
+          truncateMemory(maxt);
+        } finally {
+          rw.writeLock().unlock();
+        }
+        truncateChunkFiles();
+        truncatedTo = maxt;
+        synchronized (this) {
+          compactionsTotal++;
+        }
+      }
+      if (truncatedTo != Long.MIN_VALUE) {
+        truncateWal(truncatedTo);
+      }
+    } finally {
+      commitLock.unlock();
+    }
+    return written;
+  }
+
+  /** Head compactions run since open (Prometheus' {@code prometheus_tsdb_compactions_total} counts all levels). */
+  public synchronized long compactionsTotal() {
+    return compactionsTotal;
+  }
+
+  /**
+   * Writes the head's samples in {@code [mint, maxt)} as a block (Go's {@code compactHead} with
+   * a {@code RangeHead}): chunks wholly in the range are copied; chunks reaching outside it or
+   * holding deleted samples are re-encoded from the samples that remain. Returns null when the
+   * range holds no sample (no block, as in Go).
+   */
+  private BlockMeta writeHeadBlock(long mint, long maxt) throws IOException {
+    List<MemSeries> ss = new ArrayList<>();
+    rw.readLock().lock();
+    try {
+      head.series.forEachValue(ss::add);
+    } finally {
+      rw.readLock().unlock();
+    }
+    ss.sort(java.util.Comparator.comparing(x -> x.labels));
+    java.util.TreeSet<String> symbols = new java.util.TreeSet<>(io.promtsdb.core.Utf8Order.COMPARATOR);
+    List<ChunkSeries> out = new ArrayList<>();
+    for (MemSeries s : ss) {
+      List<BlockChunk> cs = rangeChunks(s, mint, maxt);
+      if (cs.isEmpty()) {
+        continue;
+      }
+      s.labels.forEach((n, v) -> {
+        symbols.add(n);
+        symbols.add(v);
+      });
+      out.add(new ChunkSeries(s.labels, cs));
+    }
+    Ulid id = Ulid.generate(System.currentTimeMillis());
+    BlockMeta meta = new BlockMeta(id, mint, maxt, BlockMeta.Stats.EMPTY,
+        new BlockMeta.Compaction(1, List.of(id), false, List.of(), false, List.of()), BlockMeta.VERSION_1);
+    return BlockWriter.write(dir, meta, symbols, ChunkSeriesSet.of(out), BlockWriter.Options.DEFAULT).orElse(null);
+  }
+
+  private List<BlockChunk> rangeChunks(MemSeries s, long mint, long maxt) throws IOException {
+    List<BlockChunk> whole = new ArrayList<>();
+    boolean reencode = false;
+    io.promtsdb.tombstones.Intervals iv = head.tombstones.get(s.ref);
+    for (MmappedChunk c : s.mmappedChunks) {
+      if (c.maxTime() < mint || c.minTime() >= maxt) {
+        continue;
+      }
+      io.promtsdb.chunks.Chunk ch = c.chunk() != null ? c.chunk() : head.chunkFiles.chunk(c.ref());
+      whole.add(new BlockChunk(c.minTime(), c.maxTime(), ch));
+    }
+    for (MemChunk c : s.headChunks) {
+      if (c.numSamples() == 0 || c.maxTime < mint || c.minTime >= maxt) {
+        continue;
+      }
+      whole.add(new BlockChunk(c.minTime, c.maxTime, c.chunk()));
+    }
+    for (BlockChunk c : whole) {
+      if (c.minTime() < mint || c.maxTime() >= maxt || overlaps(iv, c.minTime(), c.maxTime())) {
+        reencode = true;
+        break;
+      }
+    }
+    if (!reencode) {
+      return whole;
+    }
+    // Samples in range and not deleted, cut into chunks as the head cuts them.
+    MemSeries tmp = new MemSeries(s.ref, s.labels);
+    for (BlockChunk c : whole) {
+      SampleIterator it = ChunkSampleIterator.of(c.chunk(), null);
+      for (ValueType vt = it.next(); vt != ValueType.NONE; vt = it.next()) {
+        long t = it.atT();
+        if (t < mint || t >= maxt || deleted(iv, t)) {
+          continue;
+        }
+        switch (vt) {
+          case FLOAT -> tmp.append(t, it.atValue(), head.chunkOpts);
+          case HISTOGRAM -> tmp.appendHistogram(t, it.atHistogram(), head.chunkOpts);
+          default -> tmp.appendFloatHistogram(t, it.atFloatHistogram(), head.chunkOpts);
+        }
+      }
+    }
+    List<BlockChunk> out = new ArrayList<>();
+    for (MemChunk c : tmp.headChunks) {
+      if (c.numSamples() > 0) {
+        out.add(new BlockChunk(c.minTime, c.maxTime, c.chunk()));
+      }
+    }
+    return out;
+  }
+
+  private static boolean overlaps(io.promtsdb.tombstones.Intervals iv, long mint, long maxt) {
+    if (iv == null) {
+      return false;
+    }
+    for (int i = 0; i < iv.size(); i++) {
+      if (iv.mint(i) <= maxt && mint <= iv.maxt(i)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean deleted(io.promtsdb.tombstones.Intervals iv, long t) {
+    return overlaps(iv, t, t);
+  }
+
+  /**
+   * Go's {@code Head.truncateMemory}: the head starts at {@code mint} (and takes no sample
+   * before it); chunks ending before it and series left without chunks go ({@code Head.gc}),
+   * remembered with the current WAL segment so that the checkpoint keeps their records while
+   * later segments may still name them. Under the write lock.
+   */
+  private void truncateMemory(long mint) {
+    if (head.minTime < mint) {
+      head.minTime = mint;
+    }
+    if (head.minValidTime < mint) {
+      head.minValidTime = mint;
+    }
+    int seg = wal.segment();
+    List<MemSeries> all = new ArrayList<>(head.series.size());
+    head.series.forEachValue(all::add);
+    java.util.Set<Long> gone = new java.util.HashSet<>();
+    List<Labels> affected = new ArrayList<>();
+    for (MemSeries s : all) {
+      s.truncateChunksBefore(mint);
+      // A series created by an appender that has not committed yet has no chunks either.
+      if (s.hasChunks() || !s.walLogged) {
+        continue;
+      }
+      gone.add(s.ref);
+      affected.add(s.labels);
+      head.series.remove(s.ref);
+      head.byLabels.remove(s.labels);
+      deletedSeries.put(s.ref, seg);
+    }
+    if (!gone.isEmpty()) {
+      head.postings.delete(gone, affected);
+    }
+    head.tombstones.deleteTombstones(gone);
+    head.tombstones.truncateBefore(mint);
+  }
+
+  /**
+   * Go's {@code ChunkDiskMapper.Truncate}: head chunk files older than the oldest file an
+   * m-mapped chunk still points into are deleted; a new file is started so the current one
+   * can go next time.
+   */
+  private void truncateChunkFiles() throws IOException {
+    long[] min = {Long.MAX_VALUE};
+    rw.readLock().lock();
+    try {
+      head.series.forEachValue(s -> {
+        for (MmappedChunk c : s.mmappedChunks) {
+          if (c.ref() != -1) {
+            min[0] = Math.min(min[0], io.promtsdb.chunks.ChunkDiskMapperRef.fileNumber(c.ref()));
+            break;
+          }
+        }
+        for (MmappedChunk c : s.oooMmappedChunks) {
+          if (c.ref() != -1) {
+            min[0] = Math.min(min[0], io.promtsdb.chunks.ChunkDiskMapperRef.fileNumber(c.ref()));
+          }
+        }
+      });
+    } finally {
+      rw.readLock().unlock();
+    }
+    chunkWriter.flush();
+    chunkWriter.cutNewFile();
+    long current = chunkWriter.currentFileNumber();
+    Path cd = dir.resolve("chunks_head");
+    try (Stream<Path> st = Files.list(cd)) {
+      for (Path p : st.toList()) {
+        String n = p.getFileName().toString();
+        if (n.isEmpty() || n.length() > 10 || !n.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+          continue;
+        }
+        long num = Long.parseLong(n);
+        if (num < min[0] && num < current) {
+          Files.delete(p);
+        }
+      }
+    }
+  }
+
+  /**
+   * Go's {@code Head.truncateWAL}: a checkpoint of the first two thirds of the WAL segments
+   * (never the last one) keeping the series still in the head (or deleted in a later segment)
+   * and samples at or after {@code mint}; then those segments and older checkpoints go.
+   */
+  private void truncateWal(long mint) throws IOException {
+    Path walDir = wal.dir();
+    List<Segments.SegmentRef> segs = Segments.list(walDir, walOptions.files());
+    if (segs.isEmpty()) {
+      return;
+    }
+    int first = segs.get(0).index();
+    int last = segs.get(segs.size() - 1).index() - 1; // never the segment being written
+    if (last < 0) {
+      return;
+    }
+    last = first + (last - first) * 2 / 3;
+    if (last <= first) {
+      return;
+    }
+    int lastF = last;
+    java.util.function.LongPredicate keep = ref -> {
+      rw.readLock().lock();
+      try {
+        if (head.getByRef(ref) != null) {
+          return true;
+        }
+      } finally {
+        rw.readLock().unlock();
+      }
+      Integer seg = deletedSeries.get(ref);
+      return seg != null && seg > lastF;
+    };
+    io.promtsdb.wal.Checkpoints.create(walDir, first, last, keep, mint, false, walOptions);
+    wal.truncate(last + 1);
+    io.promtsdb.wal.Checkpoints.deleteBefore(walDir, last, walOptions.files());
+    deletedSeries.values().removeIf(seg -> seg <= lastF);
+  }
+
   // ---- reading ----------------------------------------------------------------------------
 
   /**
@@ -729,6 +1093,7 @@ public final class Tsdb implements Closeable {
   public Querier querier(long mint, long maxt) throws IOException {
     checkOpen();
     List<Querier> qs = new ArrayList<>();
+    List<Block> bs;
     rw.readLock().lock();
     try {
       long seq = lastCommitted;
@@ -741,10 +1106,11 @@ public final class Tsdb implements Closeable {
         }
       };
       qs.add(new LockedQuerier(head.liveQuerier(mint, maxt, seq, release), rw.readLock()));
+      bs = blocks;
     } finally {
       rw.readLock().unlock();
     }
-    for (Block b : blocks) {
+    for (Block b : bs) {
       if (b.overlapsClosedInterval(mint, maxt)) {
         qs.add(b.querier(mint, maxt));
       }
@@ -884,6 +1250,14 @@ public final class Tsdb implements Closeable {
   /** Flushes and closes the WAL, WBL and head chunk files, then the blocks; releases the lock. */
   @Override
   public void close() throws IOException {
+    if (compactor != null) {
+      compactor.shutdownNow();
+      try {
+        compactor.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     commitLock.lock();
     try {
       if (closed) {

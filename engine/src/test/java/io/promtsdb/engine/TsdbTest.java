@@ -557,4 +557,71 @@ class TsdbTest {
     assertThat(md.metadata()).containsExactly(new io.promtsdb.wal.Refs.RefMetadata(1, 1, "seconds", "help me"));
   }
 
+
+  @Test
+  void headCompactionWritesBlocksTruncatesHeadAndCheckpointsWal() throws Exception {
+    TsdbOptions o = TsdbOptions.defaults().withCompaction(false).withWalSegmentSize(32 * 1024);
+    Map<Labels, List<String>> want = new TreeMap<>();
+    long start = 1_700_000_000_000L - (1_700_000_000_000L % 7_200_000L) + 600_000; // 10 min into a range
+    SplittableRandom r = new SplittableRandom(3);
+    try (Tsdb db = Tsdb.open(tmp, o)) {
+      for (int i = 0; i < 7 * 60; i++) {
+        try (Appender app = db.appender()) {
+          for (int s = 0; s < 40; s++) {
+            Labels l = Labels.of("__name__", "c", "s", Integer.toString(s));
+            long t = start + i * 60_000L;
+            double v = r.nextDouble();
+            app.append(l, t, v);
+            want.computeIfAbsent(l, k -> new ArrayList<>()).add(f(t, v));
+          }
+          app.commit();
+        }
+      }
+      // Deleted samples are not written to the block.
+      db.delete(start + 60_000, start + 5 * 60_000, Matcher.equal("s", "3"));
+      want.get(Labels.of("__name__", "c", "s", "3")).subList(1, 6).clear();
+      List<BlockMeta> blocks = db.compact();
+      // 7 h of data from 00:10 to 07:09: while the head spans more than 3 h, its oldest 2 h range
+      // becomes a block: [00:10,2h), [2h,4h), [4h,6h); the head keeps 6h..07:09.
+      assertThat(blocks).hasSize(3);
+      assertThat(blocks.get(0).minTime()).isEqualTo(start);
+      assertThat(blocks.get(0).maxTime()).isEqualTo(start - 600_000 + 7_200_000);
+      assertThat(blocks.get(1).maxTime() - blocks.get(1).minTime()).isEqualTo(7_200_000);
+      assertThat(blocks.get(2).minTime()).isEqualTo(blocks.get(1).maxTime());
+      assertThat(db.blocks()).hasSize(3);
+      assertThat(db.compactable()).isFalse();
+      assertThat(all(db)).isEqualTo(want);
+      try (Appender app = db.appender()) {
+        assertKind(() -> app.append(Labels.of("__name__", "c", "s", "0"), blocks.get(2).maxTime() - 1, 1),
+            AppendException.Kind.OUT_OF_BOUNDS);
+      }
+    }
+    try (Stream<Path> s = Files.list(tmp.resolve("wal"))) {
+      assertThat(s.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("checkpoint."));
+    }
+    assertThat(allReadOnly(tmp)).isEqualTo(want);
+    try (Tsdb db = Tsdb.open(tmp, o)) {
+      assertThat(db.replayReport().warnings()).isEmpty();
+      assertThat(all(db)).isEqualTo(want);
+    }
+  }
+
+  @Test
+  void backgroundCompactionRunsWhenAnAppendMakesTheHeadCompactable() throws Exception {
+    try (Tsdb db = Tsdb.open(tmp, TsdbOptions.defaults())) {
+      for (int i = 0; i < 4 * 60; i++) {
+        try (Appender app = db.appender()) {
+          app.append(Labels.of("__name__", "bg"), T0 + i * 60_000L, i);
+          app.commit();
+        }
+      }
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (db.blocks().isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(db.lastCompactionError()).isNull();
+      assertThat(db.blocks()).hasSize(1);
+      assertThat(all(db).get(Labels.of("__name__", "bg"))).hasSize(240);
+    }
+  }
 }
