@@ -157,7 +157,13 @@ public final class Tsdb implements Closeable {
       removeTemporaryDirs(dir);
       rodb = ReadOnlyDb.open(dir);
       List<Block> blocks = rodb.blocks();
-      long minValidTime = blocks.isEmpty() ? Long.MIN_VALUE : blocks.get(blocks.size() - 1).meta().maxTime();
+      // Go's inOrderBlocksMaxTime: blocks compacted from out-of-order data do not bound the head.
+      long minValidTime = Long.MIN_VALUE;
+      for (Block b : blocks) {
+        if (!b.meta().compaction().fromOutOfOrder() && b.meta().maxTime() > minValidTime) {
+          minValidTime = b.meta().maxTime();
+        }
+      }
       ReadOnlyDb.Options ro = ReadOnlyDb.Options.DEFAULT.withChunkSnapshot(opts.enableMemorySnapshotOnShutdown());
       head = Head.replay(dir, minValidTime, ro,
           new MemSeries.ChunkOpts(opts.minBlockDuration().toMillis(), opts.samplesPerChunk()));
@@ -851,11 +857,131 @@ public final class Tsdb implements Closeable {
       }
       if (truncatedTo != Long.MIN_VALUE) {
         truncateWal(truncatedTo);
+        // Go's DB.Compact: out-of-order data is compacted after a head compaction.
+        written.addAll(compactOooHead());
       }
     } finally {
       commitLock.unlock();
     }
     return written;
+  }
+
+  /**
+   * Go's {@code compactOOOHead}: all out-of-order samples of the head are written as blocks, one
+   * per block range they fall in, marked {@code from-out-of-order} in meta.json; then they leave
+   * the head and the WBL segments holding them are deleted ({@code truncateOOO}). The WBL is
+   * first moved to a new segment so that exactly the compacted records can go. A crash between
+   * the blocks and the WBL truncation replays samples the blocks hold too; queries merge them.
+   * Under the commit lock.
+   */
+  private List<BlockMeta> compactOooHead() throws IOException {
+    List<BlockMeta> out = new ArrayList<>();
+    if (head.minOooTime == Long.MAX_VALUE || wbl == null) {
+      return out;
+    }
+    int firstKept = wbl.nextSegment();
+    List<MemSeries> ss = new ArrayList<>();
+    rw.readLock().lock();
+    try {
+      head.series.forEachValue(x -> {
+        if (x.oooPresent) {
+          ss.add(x);
+        }
+      });
+    } finally {
+      rw.readLock().unlock();
+    }
+    ss.sort(java.util.Comparator.comparing(x -> x.labels));
+    long mint = head.minOooTime;
+    long maxt = head.maxOooTime;
+    for (long t = Math.floorDiv(mint, chunkRange) * chunkRange; t <= maxt; t += chunkRange) {
+      java.util.TreeSet<String> symbols = new java.util.TreeSet<>(io.promtsdb.core.Utf8Order.COMPARATOR);
+      List<ChunkSeries> series = new ArrayList<>();
+      for (MemSeries s : ss) {
+        MemSeries tmp = new MemSeries(s.ref, s.labels);
+        for (OooChunk.OooSample x : oooSamples(s)) {
+          if (x.t() < t || x.t() >= t + chunkRange) {
+            continue;
+          }
+          if (x.h() != null) {
+            tmp.appendHistogram(x.t(), x.h(), head.chunkOpts);
+          } else if (x.fh() != null) {
+            tmp.appendFloatHistogram(x.t(), x.fh(), head.chunkOpts);
+          } else {
+            tmp.append(x.t(), x.v(), head.chunkOpts);
+          }
+        }
+        List<BlockChunk> cs = new ArrayList<>();
+        for (MemChunk c : tmp.headChunks) {
+          if (c.numSamples() > 0) {
+            cs.add(new BlockChunk(c.minTime, c.maxTime, c.chunk()));
+          }
+        }
+        if (cs.isEmpty()) {
+          continue;
+        }
+        s.labels.forEach((n, v) -> {
+          symbols.add(n);
+          symbols.add(v);
+        });
+        series.add(new ChunkSeries(s.labels, cs));
+      }
+      Ulid id = Ulid.generate(System.currentTimeMillis());
+      BlockMeta meta = new BlockMeta(id, t, t + chunkRange, BlockMeta.Stats.EMPTY,
+          new BlockMeta.Compaction(1, List.of(id), false, List.of(), false, List.of(BlockMeta.HINT_FROM_OUT_OF_ORDER)),
+          BlockMeta.VERSION_1);
+      BlockWriter.write(dir, meta, symbols, ChunkSeriesSet.of(series), BlockWriter.Options.DEFAULT).ifPresent(out::add);
+    }
+    rw.writeLock().lock();
+    try {
+      List<Block> nb = new ArrayList<>(blocks);
+      for (BlockMeta m : out) {
+        nb.add(Block.open(dir.resolve(m.ulid().toString())));
+      }
+      nb.sort(java.util.Comparator.comparingLong(x -> x.meta().minTime()));
+      blocks = List.copyOf(nb);
+      for (MemSeries s : ss) {
+        s.oooMmappedChunks = new ArrayList<>(0);
+        s.oooHeadChunk = null;
+        s.oooPresent = false;
+      }
+      head.minOooTime = Long.MAX_VALUE;
+      head.maxOooTime = Long.MIN_VALUE;
+    } finally {
+      rw.writeLock().unlock();
+    }
+    wbl.truncate(firstKept);
+    return out;
+  }
+
+  /** The out-of-order samples of a series, sorted by time, first occurrence of a time kept. */
+  private List<OooChunk.OooSample> oooSamples(MemSeries s) throws IOException {
+    List<OooChunk.OooSample> all = new ArrayList<>();
+    for (MmappedChunk c : s.oooMmappedChunks) {
+      if (c.samples() != null) {
+        all.addAll(c.samples().samples());
+      } else {
+        SampleIterator it = ChunkSampleIterator.of(head.chunkFiles.chunk(c.ref()), null);
+        for (ValueType vt = it.next(); vt != ValueType.NONE; vt = it.next()) {
+          all.add(switch (vt) {
+            case FLOAT -> new OooChunk.OooSample(it.atT(), it.atValue(), null, null);
+            case HISTOGRAM -> new OooChunk.OooSample(it.atT(), 0, it.atHistogram(), null);
+            default -> new OooChunk.OooSample(it.atT(), 0, null, it.atFloatHistogram());
+          });
+        }
+      }
+    }
+    if (s.oooHeadChunk != null) {
+      all.addAll(s.oooHeadChunk.samples);
+    }
+    all.sort(java.util.Comparator.comparingLong(OooChunk.OooSample::t));
+    List<OooChunk.OooSample> dedup = new ArrayList<>(all.size());
+    for (OooChunk.OooSample x : all) {
+      if (dedup.isEmpty() || dedup.get(dedup.size() - 1).t() != x.t()) {
+        dedup.add(x);
+      }
+    }
+    return dedup;
   }
 
   /** Head compactions run since open (Prometheus' {@code prometheus_tsdb_compactions_total} counts all levels). */

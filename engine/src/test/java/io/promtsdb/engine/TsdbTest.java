@@ -624,4 +624,45 @@ class TsdbTest {
       assertThat(all(db).get(Labels.of("__name__", "bg"))).hasSize(240);
     }
   }
+
+  @Test
+  void outOfOrderDataIsCompactedIntoItsOwnBlocksAndTheWblTruncated() throws Exception {
+    TsdbOptions o = TsdbOptions.defaults().withCompaction(false).withOutOfOrderTimeWindow(Duration.ofHours(1));
+    Map<Labels, List<String>> want = new TreeMap<>();
+    long start = T0 - T0 % 7_200_000L;
+    Labels l = Labels.of("__name__", "ooo");
+    TreeMap<Long, Double> byT = new TreeMap<>();
+    try (Tsdb db = Tsdb.open(tmp, o)) {
+      for (int i = 0; i < 5 * 60; i += 2) {
+        try (Appender app = db.appender()) {
+          app.append(l, start + i * 60_000L, i);
+          app.commit();
+        }
+        byT.put(start + i * 60_000L, (double) i);
+      }
+      long headMax = start + 298 * 60_000L;
+      for (int i = 1; i < 50; i += 2) {
+        long t = headMax - i * 60_000L;
+        try (Appender app = db.appender()) {
+          app.append(l, t, -i);
+          app.commit();
+        }
+        byT.put(t, (double) -i);
+      }
+      byT.forEach((t, v) -> want.computeIfAbsent(l, k -> new ArrayList<>()).add(f(t, v)));
+      assertThat(all(db)).isEqualTo(want);
+      List<BlockMeta> blocks = db.compact();
+      assertThat(blocks).anySatisfy(m -> assertThat(m.compaction().fromOutOfOrder()).isTrue());
+      assertThat(blocks).anySatisfy(m -> assertThat(m.compaction().fromOutOfOrder()).isFalse());
+      assertThat(all(db)).isEqualTo(want);
+      assertThat(db.head.minOooTime()).isEqualTo(Long.MAX_VALUE);
+    }
+    // Not compared with ReadOnlyDb: like promtool's DBReadOnly it starts the head at the end of
+    // the newest block, out-of-order ones included, and so drops in-order head samples that the
+    // server (inOrderBlocksMaxTime) keeps.
+    try (Tsdb db = Tsdb.open(tmp, o)) {
+      assertThat(all(db)).isEqualTo(want);
+      assertThat(db.head.minOooTime()).isEqualTo(Long.MAX_VALUE); // the WBL records are gone
+    }
+  }
 }
