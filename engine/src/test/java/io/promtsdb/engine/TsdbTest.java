@@ -665,4 +665,46 @@ class TsdbTest {
       assertThat(db.head.minOooTime()).isEqualTo(Long.MAX_VALUE); // the WBL records are gone
     }
   }
+
+  @Test
+  void memorySnapshotOnShutdownIsUsedOnRestart() throws Exception {
+    TsdbOptions o = TsdbOptions.defaults().withMemorySnapshotOnShutdown(true).withNativeHistograms(true)
+        .withMaxExemplars(10);
+    Map<Labels, List<String>> want = new TreeMap<>();
+    try (Tsdb db = Tsdb.open(tmp, o)) {
+      for (int i = 0; i < 300; i++) {
+        try (Appender app = db.appender()) {
+          long t = T0 + i * 15_000L;
+          long ref = app.append(Labels.of("__name__", "f"), t, i);
+          app.appendHistogram(Labels.of("__name__", "h"), t, histogram(i));
+          if (i % 100 == 0) {
+            app.appendExemplar(ref, new Exemplar(Labels.of("id", "e" + i), i, t));
+          }
+          app.commit();
+        }
+      }
+      db.delete(T0, T0 + 15_000L, Matcher.equal("__name__", "f"));
+      want = all(db);
+    }
+    try (Stream<Path> s = Files.list(tmp)) {
+      assertThat(s.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("chunk_snapshot."));
+    }
+    try (Tsdb db = Tsdb.open(tmp, o)) {
+      assertThat(db.replayReport().warnings()).isEmpty();
+      assertThat(all(db)).isEqualTo(want);
+      try (Appender app = db.appender()) {
+        app.append(Labels.of("__name__", "f"), T0 + 300 * 15_000L, 300);
+        app.commit();
+      }
+      want.get(Labels.of("__name__", "f")).add(f(T0 + 300 * 15_000L, 300));
+    }
+    // And once more: the second snapshot replaces the first.
+    try (Tsdb db = Tsdb.open(tmp, o)) {
+      assertThat(all(db)).isEqualTo(want);
+    }
+    try (Stream<Path> s = Files.list(tmp)) {
+      assertThat(s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("chunk_snapshot."))).hasSize(1);
+    }
+    assertThat(allReadOnly(tmp)).isEqualTo(want);
+  }
 }
