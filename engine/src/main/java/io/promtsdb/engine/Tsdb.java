@@ -98,8 +98,15 @@ public final class Tsdb implements Closeable {
 
   // Counters (engine metrics come from these).
   private long samplesAppended;
+  private long histogramsAppended;
   private long samplesDroppedAtCommit;
   private long oooSamplesAppended;
+  private long exemplarsAppended;
+  private long checkpointCreations;
+  private long checkpointFailures;
+  private long walTruncations;
+  private long headTruncations;
+  TimedFileOps timedFiles;
 
   private Tsdb(Path dir, TsdbOptions opts, ReadOnlyDb blocksDb, List<Block> blocks, Head head, WalWriter wal,
       HeadChunkWriter chunkWriter, FileChannel lockChannel, FileLock lock) {
@@ -167,14 +174,16 @@ public final class Tsdb implements Closeable {
       ReadOnlyDb.Options ro = ReadOnlyDb.Options.DEFAULT.withChunkSnapshot(opts.enableMemorySnapshotOnShutdown());
       head = Head.replay(dir, minValidTime, ro,
           new MemSeries.ChunkOpts(opts.minBlockDuration().toMillis(), opts.samplesPerChunk()));
+      TimedFileOps timed = new TimedFileOps(opts.fileOps());
       WalWriter.Options wo = new WalWriter.Options(opts.walSegmentSize(), opts.walCompression(),
-          opts.walSyncPolicy(), opts.fileOps());
+          opts.walSyncPolicy(), timed);
       wal = WalWriter.open(dir.resolve("wal"), wo);
       if (head.walCorruptSegment >= 0) {
         repair(wal, head.walCorruptSegment);
       }
       cw = HeadChunkWriter.open(dir.resolve("chunks_head"));
       Tsdb db = new Tsdb(dir, opts, rodb, blocks, head, wal, cw, ch, lk);
+      db.timedFiles = timed;
       if (head.wblCorruptSegment >= 0 || Files.isDirectory(dir.resolve("wbl")) || !opts.outOfOrderTimeWindow().isZero()) {
         db.wbl = WalWriter.open(dir.resolve("wbl"), wo);
         if (head.wblCorruptSegment >= 0) {
@@ -303,9 +312,67 @@ public final class Tsdb implements Closeable {
     }
   }
 
-  /** Samples appended to the head since open (in order and out of order). */
+  /** Samples appended to the head since open (in order and out of order, floats and histograms). */
   public synchronized long samplesAppended() {
-    return samplesAppended + oooSamplesAppended;
+    return samplesAppended + histogramsAppended + oooSamplesAppended;
+  }
+
+  /** A consistent copy of the engine's counters (what {@link #registerMetrics} exposes). */
+  public synchronized Stats stats() {
+    long syncs = timedFiles == null ? 0 : timedFiles.syncs.get();
+    double syncSeconds = timedFiles == null ? 0 : timedFiles.syncNanos.get() / 1e9;
+    return new Stats(head.numSeries(), head.minTime, head.maxTime, samplesAppended, histogramsAppended,
+        oooSamplesAppended, samplesDroppedAtCommit, exemplarsAppended, compactionsTotal, compactionsFailed,
+        checkpointCreations, checkpointFailures, walTruncations, headTruncations, blocks.size(), syncs, syncSeconds);
+  }
+
+  /**
+   * Counters of the engine, named after Prometheus' metrics.
+   *
+   * @param headSeries {@code prometheus_tsdb_head_series}
+   * @param headMinTime {@code prometheus_tsdb_head_min_time}
+   * @param headMaxTime {@code prometheus_tsdb_head_max_time}
+   * @param floatsAppended {@code prometheus_tsdb_head_samples_appended_total{type="float"}}
+   * @param histogramsAppended {@code prometheus_tsdb_head_samples_appended_total{type="histogram"}}
+   * @param outOfOrderAppended {@code prometheus_tsdb_head_out_of_order_samples_appended_total}
+   * @param droppedAtCommit {@code prometheus_tsdb_out_of_order_samples_total} (found out of
+   *     order at commit)
+   * @param exemplarsAppended {@code prometheus_tsdb_exemplar_exemplars_appended_total}
+   * @param compactions {@code prometheus_tsdb_compactions_total}
+   * @param compactionsFailed {@code prometheus_tsdb_compactions_failed_total}
+   * @param checkpoints {@code prometheus_tsdb_checkpoint_creations_total}
+   * @param checkpointsFailed {@code prometheus_tsdb_checkpoint_creations_failed_total}
+   * @param walTruncations {@code prometheus_tsdb_wal_truncations_total}
+   * @param headTruncations {@code prometheus_tsdb_head_truncations_total}
+   * @param blocksLoaded {@code prometheus_tsdb_blocks_loaded}
+   * @param walFsyncs count of {@code prometheus_tsdb_wal_fsync_duration_seconds}
+   * @param walFsyncSeconds sum of {@code prometheus_tsdb_wal_fsync_duration_seconds}
+   */
+  public record Stats(
+      long headSeries,
+      long headMinTime,
+      long headMaxTime,
+      long floatsAppended,
+      long histogramsAppended,
+      long outOfOrderAppended,
+      long droppedAtCommit,
+      long exemplarsAppended,
+      long compactions,
+      long compactionsFailed,
+      long checkpoints,
+      long checkpointsFailed,
+      long walTruncations,
+      long headTruncations,
+      long blocksLoaded,
+      long walFsyncs,
+      double walFsyncSeconds) {}
+
+  /**
+   * Registers the engine's metrics under Prometheus' names on {@code registry} (values are read
+   * when scraped). Nothing is registered unless this is called.
+   */
+  public void registerMetrics(io.prometheus.metrics.model.registry.PrometheusRegistry registry) {
+    TsdbMetrics.register(this, registry);
   }
 
   /** Samples accepted by {@code append} but dropped at commit (a concurrent commit overtook them). */
@@ -701,6 +768,7 @@ public final class Tsdb implements Closeable {
       low = openQueriers.isEmpty() ? lastCommitted : openQueriers.firstKey();
     }
     long appended = 0;
+    long histograms = 0;
     long ooo = 0;
     MemSeries.ChunkOpts co = head.chunkOpts;
     Map<MemSeries, Boolean> cut = new IdentityHashMap<>();
@@ -727,6 +795,9 @@ public final class Tsdb implements Closeable {
             : s.append(p.t(), p.v(), co);
         if ((r & MemSeries.APPENDED) != 0) {
           appended++;
+          if (p.h() != null || p.fh() != null) {
+            histograms++;
+          }
           head.updateMinMaxTime(p.t(), p.t());
         } else {
           dropped++;
@@ -750,8 +821,10 @@ public final class Tsdb implements Closeable {
       rw.writeLock().unlock();
     }
     synchronized (this) {
-      samplesAppended += appended;
+      samplesAppended += appended - histograms;
+      histogramsAppended += histograms;
       oooSamplesAppended += ooo;
+      exemplarsAppended += exemplars == null ? 0 : app.exemplars.size();
       samplesDroppedAtCommit += dropped;
     }
   }
@@ -1097,6 +1170,9 @@ public final class Tsdb implements Closeable {
    * later segments may still name them. Under the write lock.
    */
   private void truncateMemory(long mint) {
+    synchronized (this) {
+      headTruncations++;
+    }
     if (head.minTime < mint) {
       head.minTime = mint;
     }
@@ -1203,7 +1279,18 @@ public final class Tsdb implements Closeable {
       Integer seg = deletedSeries.get(ref);
       return seg != null && seg > lastF;
     };
-    io.promtsdb.wal.Checkpoints.create(walDir, first, last, keep, mint, false, walOptions);
+    try {
+      io.promtsdb.wal.Checkpoints.create(walDir, first, last, keep, mint, false, walOptions);
+    } catch (IOException | RuntimeException e) {
+      synchronized (this) {
+        checkpointFailures++;
+      }
+      throw e;
+    }
+    synchronized (this) {
+      checkpointCreations++;
+      walTruncations++;
+    }
     wal.truncate(last + 1);
     io.promtsdb.wal.Checkpoints.deleteBefore(walDir, last, walOptions.files());
     deletedSeries.values().removeIf(seg -> seg <= lastF);
