@@ -12,6 +12,8 @@ module io.promtsdb.engine {
   requires io.promtsdb.wal;
   requires re2j;
   requires com.fasterxml.jackson.databind;
+  requires transitive io.prometheus.metrics.model;
+  requires io.prometheus.metrics.core;
 
   exports io.promtsdb.engine;
 }

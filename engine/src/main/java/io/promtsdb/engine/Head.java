@@ -41,6 +41,11 @@ public final class Head implements Closeable {
   HeadChunkReader chunkFiles;
   final List<ByteSource> openFiles = new ArrayList<>();
   ReplayReport report = ReplayReport.EMPTY;
+  /** Highest series reference seen (Go's {@code lastSeriesID}); new series get larger ones. */
+  long lastSeriesRef;
+  /** The WAL (WBL) segment where replay met a torn or corrupt record, or -1: the writer repairs it. */
+  int walCorruptSegment = -1;
+  int wblCorruptSegment = -1;
 
   Head(MemSeries.ChunkOpts chunkOpts) {
     this.chunkOpts = chunkOpts;
@@ -52,7 +57,12 @@ public final class Head implements Closeable {
    * end) are dropped.
    */
   static Head replay(Path dataDir, long minValidTime, ReadOnlyDb.Options options) throws IOException {
-    Head h = new Head(MemSeries.ChunkOpts.DEFAULT);
+    return replay(dataDir, minValidTime, options, MemSeries.ChunkOpts.DEFAULT);
+  }
+
+  static Head replay(Path dataDir, long minValidTime, ReadOnlyDb.Options options, MemSeries.ChunkOpts chunkOpts)
+      throws IOException {
+    Head h = new Head(chunkOpts);
     try {
       new HeadReplay(h, dataDir, options).run(minValidTime);
     } catch (IOException | RuntimeException e) {
@@ -100,6 +110,9 @@ public final class Head implements Closeable {
 
   /** Go's {@code getOrCreateWithID}: the series with these labels, created with {@code ref} if new. */
   MemSeries getOrCreate(long ref, Labels labels, boolean[] created) {
+    if (ref > lastSeriesRef) {
+      lastSeriesRef = ref;
+    }
     MemSeries s = byLabels.get(labels);
     if (s != null) {
       created[0] = false;
@@ -146,6 +159,29 @@ public final class Head implements Closeable {
     return new BlockQuerier(index, new HeadChunkView(this), tombstones::get, mint, maxt, null);
   }
 
+  /**
+   * A querier of a head that is being appended to: it sees the commits up to {@code isoSeq}
+   * only (samples of later commits are cut off per series), and takes copies of the open head
+   * chunks when it reads a series, so that later appends do not change what it returns. The
+   * caller holds the head's read lock around every call of the returned querier and its
+   * series sets; sample iterators need no lock.
+   */
+  Querier liveQuerier(long mint, long maxt, long isoSeq, Runnable onClose) {
+    boolean overlapsOoo = mint <= maxOooTime && minOooTime <= maxt;
+    long inoMint = Math.max(minTime, mint);
+    HeadIndexView index = new HeadIndexView(this, overlapsOoo ? mint : inoMint, maxt, inoMint, overlapsOoo);
+    index.live = true;
+    index.isoSeq = isoSeq;
+    return new BlockQuerier(index, new HeadChunkView(this), tombstones::get, mint, maxt, onClose);
+  }
+
+  /**
+   * A chunk as a live querier saw it: a copy of a head chunk or the m-mapped chunk itself (so
+   * that head truncation, which renumbers chunk IDs, does not change what is read), cut off at
+   * {@code maxTime} (the isolation bound).
+   */
+  record Bounded(Object source, long maxTime) {}
+
   /** Head chunk references: {@code series ref << 24 | chunk ID}, bit 23 for out-of-order chunks. */
   static long chunkRef(long seriesRef, long chunkId) {
     return (seriesRef << 24) | (chunkId & 0xFFFFFF);
@@ -158,6 +194,8 @@ public final class Head implements Closeable {
     private final long maxt;
     private final long inoMint;
     private final boolean ooo;
+    boolean live;
+    long isoSeq = Long.MAX_VALUE;
 
     HeadIndexView(Head head, long mint, long maxt, long inoMint, boolean ooo) {
       this.head = head;
@@ -212,10 +250,11 @@ public final class Head implements Closeable {
       }
       if (chunks != null) {
         chunks.clear();
+        long vis = live ? s.visibleMaxTime(isoSeq) : Long.MAX_VALUE;
         if (ooo && s.oooPresent) {
-          oooSeriesChunks(s, chunks);
+          oooSeriesChunks(s, chunks, vis);
         } else {
-          appendSeriesChunks(s, inoMint, maxt, chunks);
+          appendSeriesChunks(s, inoMint, maxt, chunks, live, vis);
         }
       }
       return s.labels;
@@ -223,10 +262,19 @@ public final class Head implements Closeable {
 
     /** Go's {@code appendSeriesChunks}: in-order chunks overlapping {@code [mint, maxt]}. */
     static void appendSeriesChunks(MemSeries s, long mint, long maxt, ChunkMetas out) {
+      appendSeriesChunks(s, mint, maxt, out, false, Long.MAX_VALUE);
+    }
+
+    /**
+     * With {@code live}, chunks starting after {@code vis} (the isolation bound) are left out,
+     * head chunks are attached as copies, and chunks reaching past {@code vis} are cut off there.
+     */
+    static void appendSeriesChunks(MemSeries s, long mint, long maxt, ChunkMetas out, boolean live, long vis) {
       for (int i = 0; i < s.mmappedChunks.size(); i++) {
         MmappedChunk c = s.mmappedChunks.get(i);
-        if (c.minTime() <= maxt && mint <= c.maxTime()) {
-          out.add(chunkRef(s.ref, s.firstChunkID + i), c.minTime(), c.maxTime(), null);
+        if (c.minTime() <= maxt && mint <= c.maxTime() && c.minTime() <= vis) {
+          Object att = live ? new Bounded(c.chunk() != null ? c.chunk() : c, vis) : null;
+          out.add(chunkRef(s.ref, s.firstChunkID + i), c.minTime(), c.maxTime(), att);
         }
       }
       int n = s.headChunks.size();
@@ -234,8 +282,9 @@ public final class Head implements Closeable {
         MemChunk c = s.headChunks.get(j);
         // The newest head chunk is open: it is reported up to the end of time.
         long max = j == n - 1 ? Long.MAX_VALUE : c.maxTime;
-        if (c.minTime <= maxt && mint <= c.maxTime) {
-          out.add(chunkRef(s.ref, s.firstChunkID + s.mmappedChunks.size() + j), c.minTime, max, null);
+        if (c.minTime <= maxt && mint <= c.maxTime && c.minTime <= vis) {
+          Object att = live ? new Bounded(c.chunk(), vis) : null;
+          out.add(chunkRef(s.ref, s.firstChunkID + s.mmappedChunks.size() + j), c.minTime, max, att);
         }
       }
     }
@@ -245,7 +294,7 @@ public final class Head implements Closeable {
      * sorted by min time and reference, overlapping runs merged into one meta whose samples are
      * chained.
      */
-    private void oooSeriesChunks(MemSeries s, ChunkMetas out) {
+    private void oooSeriesChunks(MemSeries s, ChunkMetas out, long vis) {
       ChunkMetas tmp = new ChunkMetas();
       OooChunk hc = s.oooHeadChunk;
       if (hc != null && hc.minTime <= maxt && mint <= hc.maxTime) {
@@ -260,7 +309,7 @@ public final class Head implements Closeable {
           tmp.add(chunkRef(s.ref, (s.firstOOOChunkID + i) | MemSeries.OOO_CHUNK_ID_MASK), c.minTime(), c.maxTime(), null);
         }
       }
-      appendSeriesChunks(s, inoMint, maxt, tmp);
+      appendSeriesChunks(s, inoMint, maxt, tmp, live, vis);
       if (tmp.isEmpty()) {
         return;
       }
@@ -338,6 +387,12 @@ public final class Head implements Closeable {
       }
       if (attachment instanceof SampleList l) {
         return l.iterator();
+      }
+      if (attachment instanceof Bounded b) {
+        SampleIterator in = b.source() instanceof Chunk c
+            ? ChunkSampleIterator.of(c, null)
+            : mmapped((MmappedChunk) b.source(), null);
+        return b.maxTime() == Long.MAX_VALUE ? in : new MaxTimeIterator(in, b.maxTime());
       }
       if (attachment instanceof Chunk c) {
         return ChunkSampleIterator.of(c, reuse);

@@ -501,6 +501,7 @@ final class HeadReplay {
       }
       int ignored = sources.size() - 1 - at;
       lastSegment = sources.get(at).index();
+      h.walCorruptSegment = lastSegment;
       warnings.add(rs.stop() + (ignored > 0 ? "; the " + ignored + " later segment(s) are ignored too" : "")
           + " (Prometheus repairs the WAL by truncating it there)");
     }
@@ -609,6 +610,7 @@ final class HeadReplay {
       }
       if (rs.stop() != null) {
         int ignored = wbl.size() - 1 - rs.stoppedAt();
+        h.wblCorruptSegment = wbl.get(rs.stoppedAt()).index();
         warnings.add(rs.stop() + (ignored > 0 ? "; the " + ignored + " later WBL segment(s) are ignored too" : "")
             + " (Prometheus repairs the WBL by truncating it there)");
       }

@@ -46,9 +46,62 @@ final class MemSeries {
   OooChunk oooHeadChunk;
   long firstOOOChunkID;
 
+  // Write side (Tsdb): whether a series record for this series is in the WAL, and the
+  // isolation ring: for each recent commit that appended to this series, its sequence number
+  // and the series' in-order max time before it, oldest first. A querier that started before
+  // commit q sees the series only up to the max time before q's entry (Go's txRing).
+  boolean walLogged = true;
+  private long[] txSeq;
+  private long[] txMaxBefore;
+  private int txLen;
+
   MemSeries(long ref, Labels labels) {
     this.ref = ref;
     this.labels = labels;
+  }
+
+  /**
+   * Records that commit {@code seq} is about to append to this series; entries that no open
+   * querier can need ({@code seq <= lowWatermark}) are dropped first. Called under the head's
+   * write lock.
+   */
+  void beginCommit(long seq, long lowWatermark) {
+    int drop = 0;
+    while (drop < txLen && txSeq[drop] <= lowWatermark) {
+      drop++;
+    }
+    if (drop > 0) {
+      System.arraycopy(txSeq, drop, txSeq, 0, txLen - drop);
+      System.arraycopy(txMaxBefore, drop, txMaxBefore, 0, txLen - drop);
+      txLen -= drop;
+    }
+    if (txLen > 0 && txSeq[txLen - 1] == seq) {
+      return;
+    }
+    if (txSeq == null) {
+      txSeq = new long[2];
+      txMaxBefore = new long[2];
+    } else if (txLen == txSeq.length) {
+      txSeq = java.util.Arrays.copyOf(txSeq, txLen * 2);
+      txMaxBefore = java.util.Arrays.copyOf(txMaxBefore, txLen * 2);
+    }
+    txSeq[txLen] = seq;
+    txMaxBefore[txLen] = maxTime();
+    txLen++;
+  }
+
+  /**
+   * The highest in-order time visible to a querier that saw commits up to {@code seq}: {@link
+   * Long#MAX_VALUE} when every commit that appended to the series is visible. Called under the
+   * head's read lock.
+   */
+  long visibleMaxTime(long seq) {
+    for (int i = 0; i < txLen; i++) {
+      if (txSeq[i] > seq) {
+        return txMaxBefore[i];
+      }
+    }
+    return Long.MAX_VALUE;
   }
 
   /** Options of chunk cutting (Go's {@code chunkOpts}). */
