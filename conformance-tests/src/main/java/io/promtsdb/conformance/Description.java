@@ -33,9 +33,10 @@ public record Description(
 
   public Description {
     chunkEncodings = Set.copyOf(chunkEncodings);
-    missing = new EnumMap<>(missing.isEmpty() ? Map.<Capability, String>of() : missing);
-    missing.keySet().removeAll(capabilities);
-    missing = java.util.Collections.unmodifiableMap(missing);
+    EnumMap<Capability, String> m = new EnumMap<>(Capability.class);
+    m.putAll(missing);
+    m.keySet().removeAll(capabilities);
+    missing = java.util.Collections.unmodifiableMap(m);
     targets = List.copyOf(targets);
     capabilities = capabilities.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(capabilities));
     for (String t : targets) {
