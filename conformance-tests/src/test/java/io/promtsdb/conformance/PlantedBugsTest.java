@@ -268,4 +268,38 @@ class PlantedBugsTest {
         }).build();
     assertThat(failures(bad, c -> c.capability() == Capability.DECODE_CHUNK)).anyMatch(s -> s.contains("[MUST]"));
   }
+
+  // ---- data directories ----
+
+  /**
+   * PromTSDB's dump behind a mistake that leaves out one part of the data directory (the
+   * request's directory is a private copy, so deleting from it is safe here).
+   */
+  private static JavaImplementation dumpWithout(String id, String part) {
+    return JavaImplementation.builder(id, "test", PromTsdb.TARGETS)
+        .dumpDir((dir, mint, maxt) -> {
+          if (part != null) {
+            Corpus.deleteQuietly(dir.resolve(part));
+          }
+          return PromTsdb.dumpDir(dir, mint, maxt);
+        }).build();
+  }
+
+  private static final Predicate<ConformanceCase> DUMPS = c -> c.capability() == Capability.DUMP_DIR;
+
+  @Test
+  void dumpWithoutMistakesPassesEveryDumpCase() throws IOException {
+    assertThat(failures(dumpWithout("dump", null), DUMPS)).isEmpty();
+  }
+
+  @Test
+  void aDumpThatDoesNotReplayTheWalIsCaught() throws IOException {
+    // Every fixture has samples in its head that no block holds yet.
+    assertThat(failures(dumpWithout("dump-without-wal", "wal"), DUMPS)).hasSize(3).allMatch(s -> s.contains("[MUST]"));
+  }
+
+  @Test
+  void aDumpThatLeavesOutTheOutOfOrderWblIsCaught() throws IOException {
+    assertThat(failures(dumpWithout("dump-without-wbl", "wbl"), DUMPS)).anyMatch(s -> s.contains("fixture-p3-none-data"));
+  }
 }
