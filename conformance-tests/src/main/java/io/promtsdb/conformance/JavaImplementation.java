@@ -271,7 +271,7 @@ public final class JavaImplementation implements Implementation {
         return CapabilityJson.dumpOutput(((DumpDir) impl).dump(path(rq, "dir"), mint, maxt));
       }
       case WRITE_BLOCKS -> {
-        List<String> ulids = ((WriteBlocks) impl).write(path(rq, "openmetrics"), path(rq, "output"));
+        List<String> ulids = ((WriteBlocks) impl).write(path(rq, "openmetrics"), path(rq, "output"), target(rq));
         ObjectNode o = Json.object();
         ArrayNode a = o.putArray("blocks");
         ulids.forEach(a::add);

@@ -50,9 +50,10 @@ import java.util.TreeSet;
 
 /**
  * PromTSDB for Java as an implementation under test: the codec capabilities on the format
- * modules, {@code dump-dir} on the engine's {@link ReadOnlyDb}. {@code write-blocks} waits for
- * the engine's block writer (backfill from OpenMetrics); {@code describe} lists it as missing,
- * with that reason ({@link #MISSING}).
+ * modules, {@code dump-dir} on the engine's {@link ReadOnlyDb}. {@code write-blocks} is the
+ * backfill of the {@code promtsdb} command (module cli, which depends on this one): the
+ * command's adapter ({@code promtsdb adapter}) adds it to {@link #builder()}; in process here
+ * {@code describe} lists it as missing, with that reason ({@link #MISSING}).
  */
 public final class PromTsdb {
   private PromTsdb() {}
@@ -69,7 +70,7 @@ public final class PromTsdb {
   /** Capabilities PromTSDB does not have yet, and why: reported with the cases they skip. */
   public static final java.util.Map<Capability, String> MISSING = java.util.Map.of(
       Capability.WRITE_BLOCKS,
-      "the engine does not create blocks from OpenMetrics yet (promtsdb tsdb create-blocks-from, issue 7)");
+      "the OpenMetrics backfill is part of the promtsdb command (module cli): run --impl \"promtsdb adapter\"");
 
   public static JavaImplementation implementation() {
     return builder().build();
@@ -319,7 +320,7 @@ public final class PromTsdb {
    * memory snapshot; overlaps merged, tombstones applied), series sorted by labels. Every
    * sample is returned: promtool's printing quirks are the dump projection's business.
    */
-  static List<SeriesSamples> dumpDir(Path dataDir, long minTime, long maxTime) throws IOException {
+  public static List<SeriesSamples> dumpDir(Path dataDir, long minTime, long maxTime) throws IOException {
     List<SeriesSamples> out = new ArrayList<>();
     try (ReadOnlyDb db = ReadOnlyDb.open(dataDir);
         Querier q = db.querier(minTime, maxTime)) {
@@ -344,7 +345,7 @@ public final class PromTsdb {
     return out;
   }
 
-  static List<BlockInfo> listBlocks(Path dataDir) throws IOException {
+  public static List<BlockInfo> listBlocks(Path dataDir) throws IOException {
     List<BlockInfo> out = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dataDir)) {
       for (Path p : ds) {
