@@ -35,9 +35,13 @@ class CreateBlocksFromTest {
    * out-of-order samples within one appender (dropped silently), HELP/TYPE/UNIT lines.
    */
   static String input(long seed) {
+    return input(seed, 1_700_001_234L);
+  }
+
+  /** {@link #input(long)} starting at {@code start} (seconds). */
+  static String input(long seed, long start) {
     SplittableRandom r = new SplittableRandom(seed);
     StringBuilder b = new StringBuilder();
-    long start = 1_700_001_234L;
     long end = start + 7 * 3600;
     b.append("# HELP req Requests.\n# TYPE req counter\n");
     for (int s = 0; s < 8; s++) {
