@@ -137,13 +137,7 @@ public abstract class AbstractConformanceTest {
   @TestFactory
   Stream<DynamicNode> crossMatrix() throws IOException {
     JavaImplementation impl = implementation();
-    Set<Capability> paired = switch (family()) {
-      case CHUNKS -> EnumSet.of(Capability.ENCODE_CHUNK, Capability.DECODE_CHUNK);
-      case INDEX -> EnumSet.of(Capability.WRITE_INDEX, Capability.READ_INDEX);
-      case TOMBSTONES -> EnumSet.of(Capability.WRITE_TOMBSTONES, Capability.READ_TOMBSTONES);
-      case WAL -> EnumSet.of(Capability.WRITE_WAL, Capability.READ_WAL, Capability.DUMP_DIR);
-      case BLOCKS, DATA_DIRS -> EnumSet.of(Capability.WRITE_BLOCK, Capability.READ_BLOCK, Capability.DUMP_DIR, Capability.WRITE_BLOCKS);
-    };
+    Set<Capability> paired = family().matrixCapabilities();
     if (impl.describe().capabilities().stream().noneMatch(paired::contains)) {
       return Stream.of(DynamicTest.dynamicTest("matrix: no pairs",
           () -> Assumptions.abort(impl.id() + " has none of the capabilities the matrix pairs: " + paired)));

@@ -34,6 +34,20 @@ public enum Capability {
     public String wireName() {
       return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
+
+    /**
+     * The capabilities the cross matrix pairs for this family: its writers and readers, and
+     * {@code dump-dir}, which reads what WAL and block writers write.
+     */
+    public java.util.Set<Capability> matrixCapabilities() {
+      return switch (this) {
+        case CHUNKS -> java.util.EnumSet.of(ENCODE_CHUNK, DECODE_CHUNK);
+        case INDEX -> java.util.EnumSet.of(WRITE_INDEX, READ_INDEX);
+        case TOMBSTONES -> java.util.EnumSet.of(WRITE_TOMBSTONES, READ_TOMBSTONES);
+        case WAL -> java.util.EnumSet.of(WRITE_WAL, READ_WAL, DUMP_DIR);
+        case BLOCKS, DATA_DIRS -> java.util.EnumSet.of(WRITE_BLOCK, READ_BLOCK, DUMP_DIR, WRITE_BLOCKS);
+      };
+    }
   }
 
   private final String wireName;

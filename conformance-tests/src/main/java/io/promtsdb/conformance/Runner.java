@@ -301,6 +301,18 @@ public final class Runner {
     for (Capability c : o.capabilities.isEmpty() ? EnumSet.allOf(Capability.class) : o.capabilities) {
       families.add(c.family());
     }
+    // Families whose pairs cannot involve the implementation under test are not run.
+    java.util.Set<Capability.Family> without = EnumSet.noneOf(Capability.Family.class);
+    for (Capability.Family f : families) {
+      if (d.capabilities().stream().noneMatch(f.matrixCapabilities()::contains)) {
+        without.add(f);
+      }
+    }
+    families.removeAll(without);
+    if (!without.isEmpty() && !o.quiet) {
+      out.println("  (matrix families without pairs for " + impl.id() + ": "
+          + without.stream().map(Capability.Family::wireName).toList() + ")");
+    }
     List<CaseResult> rs = new Matrix(corpus, participants).run(families, r -> {
       if (involves(r, impl)) {
         printResult(o, out, r);
