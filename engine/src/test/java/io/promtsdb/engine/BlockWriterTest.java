@@ -124,6 +124,61 @@ class BlockWriterTest {
     assertThat(listNames(dir)).isEmpty();
   }
 
+  /** A source failing after {@code n} series, as a disk error or a corrupt input would. */
+  static ChunkSeriesSet failingAfter(List<ChunkSeries> series, int n) {
+    ChunkSeriesSet in = ChunkSeriesSet.of(series);
+    return new ChunkSeriesSet() {
+      int i;
+
+      @Override
+      public boolean next() throws IOException {
+        if (i++ == n) {
+          throw new IOException("injected failure after " + n + " series");
+        }
+        return in.next();
+      }
+
+      @Override
+      public ChunkSeries at() {
+        return in.at();
+      }
+    };
+  }
+
+  @Test
+  void anIoFailureMidwayLeavesNothingVisible() throws IOException {
+    Map<String, String> expected = new LinkedHashMap<>();
+    List<ChunkSeries> series = randomSeries(10, 200, 0, expected);
+    Ulid ulid = Ulid.generate(1);
+    BlockMeta meta = BlockWriter.newMeta(ulid, 0, 7_200_000, BlockWriter.level1(ulid));
+    // Small segments so that several chunk files exist when the failure comes.
+    BlockWriter.Options small = new BlockWriter.Options(4096, BlockWriter.Options.DEFAULT.index());
+    assertThatThrownBy(() -> BlockWriter.write(dir, meta, BlockWriter.symbolsOf(series), failingAfter(series, 150), small))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("injected failure");
+    assertThat(listNames(dir)).isEmpty();
+  }
+
+  @Test
+  void aFailedCompactionMarksItsInputsAndLeavesNoBlock() throws IOException {
+    List<Path> in = CompactionScenarios.write("leveled", dir.resolve("data"));
+    CompactionScenarios.block(dir.resolve("data"), 99, 6 * CompactionScenarios.H, 8 * CompactionScenarios.H, 0, 3, 60_000, 9);
+    Compactor c = new Compactor(Compactor.Options.defaults());
+    assertThat(c.plan(dir.resolve("data"))).isEqualTo(in);
+    // Corrupt one chunk segment of one input: the compaction fails reading it.
+    Path seg = in.get(1).resolve("chunks/000001");
+    byte[] b = Files.readAllBytes(seg);
+    b[b.length / 2] ^= 0x40;
+    Files.write(seg, b);
+    assertThatThrownBy(() -> c.compact(dir.resolve("data"), in)).isInstanceOf(io.promtsdb.core.CorruptFormatException.class);
+    assertThat(listNames(dir.resolve("data"))).hasSize(4);
+    for (Path p : in) {
+      assertThat(BlockMeta.read(p).compaction().failed()).isTrue();
+    }
+    // Failed blocks are left out of later plans.
+    assertThat(c.plan(dir.resolve("data"))).isEmpty();
+  }
+
   @Test
   void replacesALeftoverTemporaryDirectory() throws IOException {
     Ulid ulid = Ulid.generate(1);
