@@ -51,6 +51,21 @@ final class MemSeries {
   // and the series' in-order max time before it, oldest first. A querier that started before
   // commit q sees the series only up to the max time before q's entry (Go's txRing).
   boolean walLogged = true;
+  /**
+   * The in-order max time as of the last commit (or replay), {@link Long#MIN_VALUE} with no
+   * in-order sample: read by appenders without a lock; written under the head's write lock.
+   */
+  volatile long committedMaxTime = Long.MIN_VALUE;
+  /**
+   * Scratch state of the commit in progress (only the commit lock holder touches it): valid
+   * when {@code scratchSeq} is that commit's sequence number.
+   */
+  long scratchSeq = -1;
+  long scratchMaxT;
+  int scratchFlags;
+  static final int SCRATCH_LOGGED = 1;
+  static final int SCRATCH_BEGUN = 2;
+  static final int SCRATCH_CUT = 4;
   private long[] txSeq;
   private long[] txMaxBefore;
   private int txLen;

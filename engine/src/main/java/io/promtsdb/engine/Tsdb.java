@@ -266,6 +266,7 @@ public final class Tsdb implements Closeable {
     for (MemSeries s : all) {
       s.mmapChunks();
       persistMmapped(s);
+      s.committedMaxTime = s.maxTime();
     }
     chunkWriter.flush();
   }
@@ -409,6 +410,12 @@ public final class Tsdb implements Closeable {
   // ---- series -----------------------------------------------------------------------------
 
   MemSeries byRef(long ref) throws AppendException {
+    // Series leave the table only under the commit lock (head truncation), and a reference
+    // reached this thread through an append that created it: an unlocked look-up finds it.
+    MemSeries fast = head.getByRef(ref);
+    if (fast != null) {
+      return fast;
+    }
     rw.readLock().lock();
     try {
       MemSeries s = head.getByRef(ref);
@@ -513,14 +520,17 @@ public final class Tsdb implements Closeable {
     if (window == 0 && t < minValidTime) {
       throw new AppendException(AppendException.Kind.OUT_OF_BOUNDS);
     }
+    if (t >= minValidTime) {
+      long mx = s.committedMaxTime;
+      if (t > mx) {
+        return; // also a series without in-order samples (MIN_VALUE)
+      }
+    }
     rw.readLock().lock();
     try {
       if (t >= minValidTime) {
-        if (s.headChunks.isEmpty() && s.mmappedChunks.isEmpty()) {
-          return;
-        }
         long mx = s.maxTime();
-        if (t > mx) {
+        if (t > mx || (s.headChunks.isEmpty() && s.mmappedChunks.isEmpty())) {
           return;
         }
         if (t == mx) {
@@ -584,40 +594,44 @@ public final class Tsdb implements Closeable {
     }
   }
 
-  private enum Route { IN_ORDER, OUT_OF_ORDER }
-
-  private record Accepted(Appender.Pending p, Route route) {}
-
   /**
    * Commits {@code app}: decides which samples still go in (a concurrent commit may have
    * overtaken some), writes the WAL (and WBL) records, then applies them under the write lock
-   * and publishes the commit to new queriers.
+   * and publishes the commit to new queriers. Per-series bookkeeping of the commit lives in the
+   * series' scratch fields, which only the commit lock holder uses.
    */
   void commit(Appender app) throws IOException {
     commitLock.lock();
     try {
       checkOpen();
+      long seq = lastCommitted + 1;
       long window = opts.outOfOrderTimeWindow().toMillis();
       long headMaxt = head.maxTime;
-      Map<MemSeries, long[]> effMax = new IdentityHashMap<>();
-      List<Accepted> accepted = new ArrayList<>(app.samples.size());
+      int n = app.samples.size();
+      Appender.Pending[] ps = new Appender.Pending[n];
+      byte[] route = new byte[n]; // 0 dropped, 1 in order, 2 out of order
       long dropped = 0;
-      for (Appender.Pending p0 : app.samples) {
-        Appender.Pending p = resolve(p0, app);
+      for (int i = 0; i < n; i++) {
+        Appender.Pending p = staleToHistogram(resolve(app.samples.get(i), app));
         MemSeries s = p.series();
-        long[] mx = effMax.computeIfAbsent(s, k -> new long[] {k.maxTime()});
-        Appender.Pending q = staleToHistogram(p);
-        if (q.t() > mx[0] && q.t() >= app.minValidTime) {
-          mx[0] = q.t();
-          accepted.add(new Accepted(q, Route.IN_ORDER));
-        } else if (q.t() != mx[0] && window > 0 && q.t() >= headMaxt - window && q.t() < mx[0]) {
-          accepted.add(new Accepted(q, Route.OUT_OF_ORDER));
+        if (s.scratchSeq != seq) {
+          s.scratchSeq = seq;
+          s.scratchMaxT = s.maxTime();
+          s.scratchFlags = 0;
+        }
+        ps[i] = p;
+        long t = p.t();
+        if (t > s.scratchMaxT && t >= app.minValidTime) {
+          s.scratchMaxT = t;
+          route[i] = 1;
+        } else if (t < s.scratchMaxT && window > 0 && t >= headMaxt - window) {
+          route[i] = 2;
         } else {
           dropped++;
         }
       }
-      writeLogs(app, accepted);
-      apply(app, accepted, dropped);
+      writeLogs(app, seq, ps, route);
+      apply(app, seq, ps, route, dropped);
     } finally {
       commitLock.unlock();
     }
@@ -633,13 +647,9 @@ public final class Tsdb implements Closeable {
    */
   private Appender.Pending resolve(Appender.Pending p, Appender app) {
     MemSeries s = p.series();
-    rw.readLock().lock();
-    try {
-      if (head.getByRef(s.ref) == s) {
-        return p;
-      }
-    } finally {
-      rw.readLock().unlock();
+    // Series are removed only under the commit lock, which the caller holds.
+    if (head.getByRef(s.ref) == s) {
+      return p;
     }
     rw.writeLock().lock();
     try {
@@ -677,28 +687,42 @@ public final class Tsdb implements Closeable {
     return p;
   }
 
+  /** Adds a series record for {@code s} unless it is in the WAL or already in this commit's records. */
+  private static void needSeriesRecord(MemSeries s, long seq, List<Refs.RefSeries> out) {
+    if (s.walLogged) {
+      return;
+    }
+    if (s.scratchSeq != seq) {
+      s.scratchSeq = seq;
+      s.scratchMaxT = s.maxTime();
+      s.scratchFlags = 0;
+    }
+    if ((s.scratchFlags & MemSeries.SCRATCH_LOGGED) == 0) {
+      s.scratchFlags |= MemSeries.SCRATCH_LOGGED;
+      out.add(new Refs.RefSeries(s.ref, s.labels));
+    }
+  }
+
   /** Series records first, then samples, histograms, float histograms, exemplars, metadata (Go's {@code headAppender.log}). */
-  private void writeLogs(Appender app, List<Accepted> accepted) throws IOException {
+  private void writeLogs(Appender app, long seq, Appender.Pending[] ps, byte[] route) throws IOException {
     List<Refs.RefSeries> series = new ArrayList<>();
     for (MemSeries s : app.created) {
-      if (!s.walLogged) {
-        series.add(new Refs.RefSeries(s.ref, s.labels));
-      }
+      needSeriesRecord(s, seq, series);
     }
-    List<Refs.RefSample> floats = new ArrayList<>();
+    List<Refs.RefSample> floats = new ArrayList<>(ps.length);
     List<Refs.RefHistogramSample> hs = new ArrayList<>();
     List<Refs.RefFloatHistogramSample> fhs = new ArrayList<>();
     List<Refs.RefSample> oooFloats = new ArrayList<>();
     List<Refs.RefHistogramSample> oooHs = new ArrayList<>();
     List<Refs.RefFloatHistogramSample> oooFhs = new ArrayList<>();
-    Map<MemSeries, Boolean> seen = new IdentityHashMap<>();
-    for (Accepted a : accepted) {
-      Appender.Pending p = a.p();
-      MemSeries s = p.series();
-      if (!s.walLogged && seen.put(s, Boolean.TRUE) == null && !app.created.contains(s)) {
-        series.add(new Refs.RefSeries(s.ref, s.labels)); // created by a concurrent appender not yet committed
+    for (int i = 0; i < ps.length; i++) {
+      if (route[i] == 0) {
+        continue;
       }
-      boolean ooo = a.route() == Route.OUT_OF_ORDER;
+      Appender.Pending p = ps[i];
+      MemSeries s = p.series();
+      needSeriesRecord(s, seq, series); // e.g. created by a concurrent appender not yet committed
+      boolean ooo = route[i] == 2;
       if (p.h() != null) {
         (ooo ? oooHs : hs).add(new Refs.RefHistogramSample(s.ref, p.t(), p.h()));
       } else if (p.fh() != null) {
@@ -708,10 +732,10 @@ public final class Tsdb implements Closeable {
       }
     }
     for (Appender.PendingExemplar e : app.exemplars) {
-      MemSeries s = e.series();
-      if (!s.walLogged && seen.put(s, Boolean.TRUE) == null && !app.created.contains(s)) {
-        series.add(new Refs.RefSeries(s.ref, s.labels));
-      }
+      needSeriesRecord(e.series(), seq, series);
+    }
+    for (Appender.PendingMetadata m : app.metadata) {
+      needSeriesRecord(m.series(), seq, series);
     }
     List<byte[]> recs = new ArrayList<>();
     if (!series.isEmpty()) {
@@ -761,8 +785,7 @@ public final class Tsdb implements Closeable {
     }
   }
 
-  private void apply(Appender app, List<Accepted> accepted, long dropped) throws IOException {
-    long seq = lastCommitted + 1;
+  private void apply(Appender app, long seq, Appender.Pending[] ps, byte[] route, long dropped) throws IOException {
     long low;
     synchronized (openQueriers) {
       low = openQueriers.isEmpty() ? lastCommitted : openQueriers.firstKey();
@@ -771,14 +794,16 @@ public final class Tsdb implements Closeable {
     long histograms = 0;
     long ooo = 0;
     MemSeries.ChunkOpts co = head.chunkOpts;
-    Map<MemSeries, Boolean> cut = new IdentityHashMap<>();
-    Map<MemSeries, Boolean> begun = new IdentityHashMap<>();
+    List<MemSeries> touched = new ArrayList<>();
     rw.writeLock().lock();
     try {
-      for (Accepted a : accepted) {
-        Appender.Pending p = a.p();
+      for (int i = 0; i < ps.length; i++) {
+        if (route[i] == 0) {
+          continue;
+        }
+        Appender.Pending p = ps[i];
         MemSeries s = p.series();
-        if (a.route() == Route.OUT_OF_ORDER) {
+        if (route[i] == 2) {
           if (s.insertOoo(p.t(), p.v(), p.h(), p.fh(), OooChunk.DEFAULT_CAP_MAX)) {
             ooo++;
             head.updateMinMaxOooTime(p.t(), p.t());
@@ -787,8 +812,10 @@ public final class Tsdb implements Closeable {
           }
           continue;
         }
-        if (begun.put(s, Boolean.TRUE) == null) {
+        if ((s.scratchFlags & MemSeries.SCRATCH_BEGUN) == 0) {
+          s.scratchFlags |= MemSeries.SCRATCH_BEGUN;
           s.beginCommit(seq, low);
+          touched.add(s);
         }
         int r = p.h() != null ? s.appendHistogram(p.t(), p.h(), co)
             : p.fh() != null ? s.appendFloatHistogram(p.t(), p.fh(), co)
@@ -803,13 +830,14 @@ public final class Tsdb implements Closeable {
           dropped++;
         }
         if ((r & MemSeries.CHUNK_CREATED) != 0) {
-          cut.put(s, Boolean.TRUE);
+          s.scratchFlags |= MemSeries.SCRATCH_CUT;
         }
       }
-      for (MemSeries s : cut.keySet()) {
-        if (s.mmapChunks() > 0) {
+      for (MemSeries s : touched) {
+        if ((s.scratchFlags & MemSeries.SCRATCH_CUT) != 0 && s.mmapChunks() > 0) {
           persistMmapped(s);
         }
+        s.committedMaxTime = s.maxTime();
       }
       if (exemplars != null) {
         for (Appender.PendingExemplar e : app.exemplars) {
@@ -1186,6 +1214,7 @@ public final class Tsdb implements Closeable {
     List<Labels> affected = new ArrayList<>();
     for (MemSeries s : all) {
       s.truncateChunksBefore(mint);
+      s.committedMaxTime = s.maxTime();
       // A series created by an appender that has not committed yet has no chunks either.
       if (s.hasChunks() || !s.walLogged) {
         continue;
