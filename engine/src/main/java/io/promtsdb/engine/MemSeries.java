@@ -66,6 +66,15 @@ final class MemSeries {
   static final int SCRATCH_LOGGED = 1;
   static final int SCRATCH_BEGUN = 2;
   static final int SCRATCH_CUT = 4;
+  /**
+   * Commits apply to a series in WAL order: the newest commit that logged samples for it
+   * (written under the commit lock) and the newest whose apply finished here (under this
+   * series' monitor, which waiters wait on). {@code loggedMaxT} is the newest in-order time
+   * logged, so that samples are logged in increasing time per series.
+   */
+  long lastLoggedSeq;
+  long appliedSeq;
+  long loggedMaxT = Long.MIN_VALUE;
   private long[] txSeq;
   private long[] txMaxBefore;
   private int txLen;
@@ -110,9 +119,9 @@ final class MemSeries {
    * Long#MAX_VALUE} when every commit that appended to the series is visible. Called under the
    * head's read lock.
    */
-  long visibleMaxTime(long seq) {
+  long visibleMaxTime(long seq, long[] incomplete) {
     for (int i = 0; i < txLen; i++) {
-      if (txSeq[i] > seq) {
+      if (txSeq[i] > seq || java.util.Arrays.binarySearch(incomplete, txSeq[i]) >= 0) {
         return txMaxBefore[i];
       }
     }

@@ -79,9 +79,16 @@ public final class Tsdb implements Closeable {
   final ReentrantReadWriteLock rw = new ReentrantReadWriteLock();
   /** Serializes commits, rollbacks' WAL writes, deletes and snapshots. */
   private final ReentrantLock commitLock = new ReentrantLock();
-  /** Sequence number of the newest commit visible to new queriers; written under the write lock. */
-  private volatile long lastCommitted;
-  /** Open queriers by the sequence they saw (isolation ring entries at or below the minimum may go). */
+  /**
+   * Isolation (Go's {@code isolation}): commits get increasing sequence numbers once their WAL
+   * records are written; {@code openApplies} are those still applying. A querier sees the
+   * commits up to {@code lastAssigned} at its creation except the open ones. Guarded by
+   * {@code isoLock}, which is also waited on for applies to finish.
+   */
+  private final Object isoLock = new Object();
+  private long lastAssigned;
+  private final java.util.TreeSet<Long> openApplies = new java.util.TreeSet<>();
+  /** Open queriers by the newest commit below which they see everything (ring entries at or below the minimum may go). */
   private final TreeMap<Long, Integer> openQueriers = new TreeMap<>();
   private long nextSeriesRef;
   private final long chunkRange;
@@ -526,8 +533,7 @@ public final class Tsdb implements Closeable {
         return; // also a series without in-order samples (MIN_VALUE)
       }
     }
-    rw.readLock().lock();
-    try {
+    synchronized (s) {
       if (t >= minValidTime) {
         long mx = s.maxTime();
         if (t > mx || (s.headChunks.isEmpty() && s.mmappedChunks.isEmpty())) {
@@ -549,8 +555,6 @@ public final class Tsdb implements Closeable {
         throw new AppendException(AppendException.Kind.OUT_OF_BOUNDS);
       }
       throw new AppendException(AppendException.Kind.OUT_OF_ORDER_SAMPLE);
-    } finally {
-      rw.readLock().unlock();
     }
   }
 
@@ -601,22 +605,33 @@ public final class Tsdb implements Closeable {
    * series' scratch fields, which only the commit lock holder uses.
    */
   void commit(Appender app) throws IOException {
+    long seq;
+    Appender.Pending[] ps;
+    byte[] route;
+    long dropped = 0;
+    long[] prev;
+    List<MemSeries> touched = new ArrayList<>();
     commitLock.lock();
     try {
       checkOpen();
-      long seq = lastCommitted + 1;
       long window = opts.outOfOrderTimeWindow().toMillis();
       long headMaxt = head.maxTime;
+      synchronized (isoLock) {
+        seq = lastAssigned + 1; // taken below only if the WAL write succeeds
+      }
       int n = app.samples.size();
-      Appender.Pending[] ps = new Appender.Pending[n];
-      byte[] route = new byte[n]; // 0 dropped, 1 in order, 2 out of order
-      long dropped = 0;
+      ps = new Appender.Pending[n];
+      route = new byte[n]; // 0 dropped, 1 in order, 2 out of order
       for (int i = 0; i < n; i++) {
         Appender.Pending p = staleToHistogram(resolve(app.samples.get(i), app));
         MemSeries s = p.series();
         if (s.scratchSeq != seq) {
           s.scratchSeq = seq;
-          s.scratchMaxT = s.maxTime();
+          // Logged but maybe not yet applied samples count: per series, samples are logged in
+          // increasing time, in the order they will be applied.
+          synchronized (s) {
+            s.scratchMaxT = Math.max(s.maxTime(), s.loggedMaxT);
+          }
           s.scratchFlags = 0;
         }
         ps[i] = p;
@@ -629,14 +644,50 @@ public final class Tsdb implements Closeable {
         } else {
           dropped++;
         }
+        if (route[i] != 0 && (s.scratchFlags & MemSeries.SCRATCH_BEGUN) == 0) {
+          s.scratchFlags |= MemSeries.SCRATCH_BEGUN;
+          touched.add(s);
+        }
       }
       writeLogs(app, seq, ps, route);
-      apply(app, seq, ps, route, dropped);
+      prev = new long[touched.size()];
+      for (int i = 0; i < prev.length; i++) {
+        MemSeries s = touched.get(i);
+        prev[i] = s.lastLoggedSeq;
+        s.lastLoggedSeq = seq;
+        s.loggedMaxT = Math.max(s.loggedMaxT, s.scratchMaxT);
+      }
+      synchronized (isoLock) {
+        lastAssigned = seq;
+        openApplies.add(seq);
+      }
     } finally {
       commitLock.unlock();
     }
+    try {
+      apply(app, seq, ps, route, dropped, touched, prev);
+    } finally {
+      synchronized (isoLock) {
+        openApplies.remove(seq);
+        isoLock.notifyAll();
+      }
+    }
     if (compactor != null && compactable() && compactionQueued.compareAndSet(false, true)) {
       compactor.execute(this::backgroundCompaction);
+    }
+  }
+
+  /** Waits until no commit is applying (callers hold the commit lock, so none starts). */
+  private void awaitApplies() throws IOException {
+    synchronized (isoLock) {
+      while (!openApplies.isEmpty()) {
+        try {
+          isoLock.wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new java.io.InterruptedIOException("interrupted while waiting for commits to apply");
+        }
+      }
     }
   }
 
@@ -674,7 +725,10 @@ public final class Tsdb implements Closeable {
     if (p.h() != null || p.fh() != null || !Values.isStaleNaN(p.v())) {
       return p;
     }
-    MemChunk c = p.series().headChunk();
+    MemChunk c;
+    synchronized (p.series()) {
+      c = p.series().headChunk();
+    }
     if (c == null) {
       return p;
     }
@@ -785,17 +839,33 @@ public final class Tsdb implements Closeable {
     }
   }
 
-  private void apply(Appender app, long seq, Appender.Pending[] ps, byte[] route, long dropped) throws IOException {
+  /**
+   * Applies a logged commit: each series it touches waits until the commit logged before it for
+   * that series has applied (so memory gets samples in WAL order), takes its ring entry and
+   * samples under its monitor; commits touching other series run in parallel.
+   */
+  private void apply(Appender app, long seq, Appender.Pending[] ps, byte[] route, long dropped,
+      List<MemSeries> touched, long[] prev) throws IOException {
     long low;
-    synchronized (openQueriers) {
-      low = openQueriers.isEmpty() ? lastCommitted : openQueriers.firstKey();
+    synchronized (isoLock) {
+      long minOpen = openApplies.isEmpty() ? lastAssigned : openApplies.first() - 1;
+      synchronized (openQueriers) {
+        low = openQueriers.isEmpty() ? minOpen : Math.min(minOpen, openQueriers.firstKey());
+      }
     }
     long appended = 0;
     long histograms = 0;
     long ooo = 0;
+    long mint = Long.MAX_VALUE;
+    long maxt = Long.MIN_VALUE;
+    long oooMint = Long.MAX_VALUE;
+    long oooMaxt = Long.MIN_VALUE;
     MemSeries.ChunkOpts co = head.chunkOpts;
-    List<MemSeries> touched = new ArrayList<>();
-    rw.writeLock().lock();
+    java.util.IdentityHashMap<MemSeries, Boolean> ready = new java.util.IdentityHashMap<>(touched.size() * 2);
+    java.util.IdentityHashMap<MemSeries, Long> prevOf = new java.util.IdentityHashMap<>(touched.size() * 2);
+    for (int i = 0; i < prev.length; i++) {
+      prevOf.put(touched.get(i), prev[i]);
+    }
     try {
       for (int i = 0; i < ps.length; i++) {
         if (route[i] == 0) {
@@ -803,50 +873,75 @@ public final class Tsdb implements Closeable {
         }
         Appender.Pending p = ps[i];
         MemSeries s = p.series();
-        if (route[i] == 2) {
-          if (s.insertOoo(p.t(), p.v(), p.h(), p.fh(), OooChunk.DEFAULT_CAP_MAX)) {
-            ooo++;
-            head.updateMinMaxOooTime(p.t(), p.t());
+        synchronized (s) {
+          if (ready.put(s, Boolean.TRUE) == null) {
+            long before = prevOf.get(s);
+            while (s.appliedSeq < before) {
+              try {
+                s.wait();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while applying a commit");
+              }
+            }
+            s.beginCommit(seq, low);
+          }
+          if (route[i] == 2) {
+            if (s.insertOoo(p.t(), p.v(), p.h(), p.fh(), OooChunk.DEFAULT_CAP_MAX)) {
+              ooo++;
+              oooMint = Math.min(oooMint, p.t());
+              oooMaxt = Math.max(oooMaxt, p.t());
+            } else {
+              dropped++;
+            }
+            continue;
+          }
+          int r = p.h() != null ? s.appendHistogram(p.t(), p.h(), co)
+              : p.fh() != null ? s.appendFloatHistogram(p.t(), p.fh(), co)
+              : s.append(p.t(), p.v(), co);
+          if ((r & MemSeries.APPENDED) != 0) {
+            appended++;
+            if (p.h() != null || p.fh() != null) {
+              histograms++;
+            }
+            mint = Math.min(mint, p.t());
+            maxt = Math.max(maxt, p.t());
           } else {
             dropped++;
           }
-          continue;
-        }
-        if ((s.scratchFlags & MemSeries.SCRATCH_BEGUN) == 0) {
-          s.scratchFlags |= MemSeries.SCRATCH_BEGUN;
-          s.beginCommit(seq, low);
-          touched.add(s);
-        }
-        int r = p.h() != null ? s.appendHistogram(p.t(), p.h(), co)
-            : p.fh() != null ? s.appendFloatHistogram(p.t(), p.fh(), co)
-            : s.append(p.t(), p.v(), co);
-        if ((r & MemSeries.APPENDED) != 0) {
-          appended++;
-          if (p.h() != null || p.fh() != null) {
-            histograms++;
-          }
-          head.updateMinMaxTime(p.t(), p.t());
-        } else {
-          dropped++;
-        }
-        if ((r & MemSeries.CHUNK_CREATED) != 0) {
-          s.scratchFlags |= MemSeries.SCRATCH_CUT;
         }
       }
       for (MemSeries s : touched) {
-        if ((s.scratchFlags & MemSeries.SCRATCH_CUT) != 0 && s.mmapChunks() > 0) {
-          persistMmapped(s);
+        synchronized (s) {
+          if (s.headChunks.size() > 1 && s.mmapChunks() > 0) {
+            synchronized (chunkWriter) {
+              persistMmapped(s);
+            }
+          }
+          s.committedMaxTime = s.maxTime();
         }
-        s.committedMaxTime = s.maxTime();
+      }
+      if (maxt != Long.MIN_VALUE) {
+        head.updateMinMaxTime(mint, maxt);
+      }
+      if (oooMaxt != Long.MIN_VALUE) {
+        head.updateMinMaxOooTime(oooMint, oooMaxt);
       }
       if (exemplars != null) {
         for (Appender.PendingExemplar e : app.exemplars) {
           exemplars.add(e.series(), e.exemplar());
         }
       }
-      lastCommitted = seq;
     } finally {
-      rw.writeLock().unlock();
+      // Even after a failure: later commits of these series must not wait forever.
+      for (MemSeries s : touched) {
+        synchronized (s) {
+          if (s.appliedSeq < seq) {
+            s.appliedSeq = seq;
+          }
+          s.notifyAll();
+        }
+      }
     }
     synchronized (this) {
       samplesAppended += appended - histograms;
@@ -922,6 +1017,7 @@ public final class Tsdb implements Closeable {
     List<BlockMeta> written = new ArrayList<>();
     commitLock.lock();
     try {
+      awaitApplies();
       checkOpen();
       long truncatedTo = Long.MIN_VALUE;
       while (compactable()) {
@@ -1338,16 +1434,23 @@ public final class Tsdb implements Closeable {
     List<Block> bs;
     rw.readLock().lock();
     try {
-      long seq = lastCommitted;
-      synchronized (openQueriers) {
-        openQueriers.merge(seq, 1, Integer::sum);
+      long seq;
+      long[] incomplete;
+      long key;
+      synchronized (isoLock) {
+        seq = lastAssigned;
+        incomplete = openApplies.stream().mapToLong(Long::longValue).toArray();
+        key = incomplete.length == 0 ? seq : incomplete[0] - 1;
+        synchronized (openQueriers) {
+          openQueriers.merge(key, 1, Integer::sum);
+        }
       }
       Runnable release = () -> {
         synchronized (openQueriers) {
-          openQueriers.computeIfPresent(seq, (k, n) -> n == 1 ? null : n - 1);
+          openQueriers.computeIfPresent(key, (k, n) -> n == 1 ? null : n - 1);
         }
       };
-      qs.add(new LockedQuerier(head.liveQuerier(mint, maxt, seq, release), rw.readLock()));
+      qs.add(new LockedQuerier(head.liveQuerier(mint, maxt, seq, incomplete, release), rw.readLock()));
       bs = blocks;
     } finally {
       rw.readLock().unlock();
@@ -1386,6 +1489,7 @@ public final class Tsdb implements Closeable {
     }
     commitLock.lock();
     try {
+      awaitApplies();
       checkOpen();
       List<Refs.RefTombstone> stones = new ArrayList<>();
       rw.readLock().lock();
@@ -1439,6 +1543,7 @@ public final class Tsdb implements Closeable {
   public void snapshot(Path target) throws IOException {
     commitLock.lock();
     try {
+      awaitApplies();
       checkOpen();
       Files.createDirectories(target);
       try (Stream<Path> s = Files.list(target)) {
@@ -1560,6 +1665,7 @@ public final class Tsdb implements Closeable {
     }
     commitLock.lock();
     try {
+      awaitApplies();
       if (closed) {
         return;
       }
