@@ -39,8 +39,15 @@ final class ListCommand implements Callable<Integer> {
 
   /** promtool's {@code printBlocks} with a header. */
   static String render(List<Block> blocks, boolean human) {
+    return render(blocks, human, true);
+  }
+
+  /** promtool's {@code printBlocks}: one tab writer, so columns align within this call only. */
+  static String render(List<Block> blocks, boolean human, boolean header) {
     GoFormat.TabWriter tw = new GoFormat.TabWriter(13, 2);
-    tw.row("BLOCK ULID", "MIN TIME", "MAX TIME", "DURATION", "NUM SAMPLES", "NUM CHUNKS", "NUM SERIES", "SIZE");
+    if (header) {
+      tw.row("BLOCK ULID", "MIN TIME", "MAX TIME", "DURATION", "NUM SAMPLES", "NUM CHUNKS", "NUM SERIES", "SIZE");
+    }
     for (Block b : blocks) {
       BlockMeta m = b.meta();
       tw.row(

@@ -16,7 +16,8 @@ import picocli.CommandLine.ParentCommand;
       DumpCommand.class,
       DumpOpenMetricsCommand.class,
       VerifyCommand.class,
-      InspectCommand.class
+      InspectCommand.class,
+      CreateBlocksFromCommand.class
     })
 final class TsdbCommand implements Runnable {
   @ParentCommand Main main;
@@ -24,6 +25,6 @@ final class TsdbCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        new CommandLine(this), "a tsdb command is required: list, analyze, dump, dump-openmetrics, verify or inspect");
+        new CommandLine(this), "a tsdb command is required: list, analyze, dump, dump-openmetrics, verify, inspect or create-blocks-from");
   }
 }

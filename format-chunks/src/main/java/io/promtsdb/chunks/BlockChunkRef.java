@@ -27,6 +27,13 @@ public final class BlockChunkRef {
   }
 
   public static String toString(long ref) {
-    return String.format("0x%016x (segment %d, offset %d)", ref, segmentIndex(ref), offset(ref));
+    // Built by hand: String.format costs more than reading the chunk it describes, and every
+    // chunk read from a block carries this description.
+    String hex = Long.toHexString(ref);
+    StringBuilder b = new StringBuilder(56).append("0x");
+    for (int i = hex.length(); i < 16; i++) {
+      b.append('0');
+    }
+    return b.append(hex).append(" (segment ").append(segmentIndex(ref)).append(", offset ").append(offset(ref)).append(')').toString();
   }
 }

@@ -1,0 +1,43 @@
+package io.promtsdb.cli;
+
+import io.promtsdb.core.GoQuote;
+import java.util.regex.Pattern;
+
+/**
+ * Go's {@code strconv.ParseFloat(s, 64)} for decimal input: the same accepted syntax, the same
+ * NaN bits ({@code 0x7FF8000000000001}, Go's {@code math.NaN()}), and the same error texts.
+ * Hexadecimal floats are rejected (the OpenMetrics parser refuses their {@code p} anyway).
+ */
+final class GoParseFloat {
+  /** Go's {@code math.NaN()}. */
+  static final double GO_NAN = Double.longBitsToDouble(0x7FF8000000000001L);
+
+  private static final Pattern DECIMAL = Pattern.compile("[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?");
+
+  private GoParseFloat() {}
+
+  /** Parses like {@code strconv.ParseFloat}; the exception message is Go's error text. */
+  static double parse(String s) {
+    String lower = s.toLowerCase(java.util.Locale.ROOT);
+    if (lower.equals("nan")) {
+      return GO_NAN;
+    }
+    String body = lower.startsWith("+") || lower.startsWith("-") ? lower.substring(1) : lower;
+    if (body.equals("inf") || body.equals("infinity")) {
+      return lower.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+    }
+    if (!DECIMAL.matcher(s).matches()) {
+      throw new NumberFormatException("strconv.ParseFloat: parsing " + GoQuote.quote(s) + ": invalid syntax");
+    }
+    double d = Double.parseDouble(s);
+    if (Double.isInfinite(d)) {
+      throw new NumberFormatException("strconv.ParseFloat: parsing " + GoQuote.quote(s) + ": value out of range");
+    }
+    return d;
+  }
+
+  /** {@link #parse} also accepting underscores between digits, as Go's strconv does. */
+  static double parseStrconv(String s) {
+    return parse(s.indexOf('_') >= 0 && !s.startsWith("_") && !s.endsWith("_") ? s.replace("_", "") : s);
+  }
+}
