@@ -66,6 +66,8 @@ public final class Tsdb implements Closeable {
   private final TsdbOptions opts;
   private final ReadOnlyDb blocksDb;
   private volatile List<Block> blocks;
+  /** Blocks deleted from disk while open; closed with the database. */
+  private final List<Block> retiredBlocks = new ArrayList<>();
   final Head head;
   private final WalWriter wal;
   private WalWriter wbl;
@@ -1057,6 +1059,13 @@ public final class Tsdb implements Closeable {
         // Go's DB.Compact: out-of-order data is compacted after a head compaction.
         written.addAll(compactOooHead());
       }
+      // Then the blocks (Go's compactBlocks, leveled and vertical), and a reload that deletes
+      // superseded blocks and those beyond time or size retention.
+      DataDirMaintenance m = maintenance();
+      long headSize = m.headSize();
+      written.addAll(m.compact(headSize));
+      m.reload(headSize);
+      reloadBlocks();
     } finally {
       commitLock.unlock();
     }
@@ -1179,6 +1188,45 @@ public final class Tsdb implements Closeable {
       }
     }
     return dedup;
+  }
+
+  private DataDirMaintenance maintenance() {
+    long[] ranges = Compactor.blockRanges(opts.minBlockDuration().toMillis(), opts.maxBlockDuration().toMillis());
+    return new DataDirMaintenance(dir, new DataDirMaintenance.Options(
+        new Compactor.Options(ranges, true, BlockWriter.Options.DEFAULT),
+        opts.retentionDuration().toMillis(), opts.maxBytes()));
+  }
+
+  /**
+   * Makes the loaded blocks match the block directories (Go's {@code reloadBlocks}): new ones
+   * are opened, removed ones leave the list. Removed blocks are closed only with the database,
+   * since an open querier may still read them (their files stay readable while mapped).
+   */
+  private void reloadBlocks() throws IOException {
+    java.util.Map<String, Block> byId = new java.util.HashMap<>();
+    for (Block b : blocks) {
+      byId.put(b.meta().ulid().toString(), b);
+    }
+    List<Block> nb = new ArrayList<>();
+    java.util.Set<String> present = new java.util.HashSet<>();
+    for (Path d : Compactor.blockDirs(dir)) {
+      String id = d.getFileName().toString();
+      present.add(id);
+      Block b = byId.get(id);
+      nb.add(b != null ? b : Block.open(d));
+    }
+    for (Map.Entry<String, Block> e : byId.entrySet()) {
+      if (!present.contains(e.getKey())) {
+        retiredBlocks.add(e.getValue());
+      }
+    }
+    nb.sort(java.util.Comparator.comparingLong(x -> x.meta().minTime()));
+    rw.writeLock().lock();
+    try {
+      blocks = List.copyOf(nb);
+    } finally {
+      rw.writeLock().unlock();
+    }
   }
 
   /** Head compactions run since open (Prometheus' {@code prometheus_tsdb_compactions_total} counts all levels). */
@@ -1476,21 +1524,29 @@ public final class Tsdb implements Closeable {
    * the report of this branch): a block holding matching data makes this fail.
    */
   public void delete(long mint, long maxt, Matcher... matchers) throws IOException {
-    for (Block b : blocks) {
-      if (b.overlapsClosedInterval(mint, maxt)) {
-        try (Querier q = b.querier(mint, maxt)) {
-          SeriesSet ss = q.select(false, List.of(matchers));
-          if (ss.next()) {
-            throw new UnsupportedOperationException(
-                "deleting from blocks is not supported yet: block " + b.meta().ulid() + " holds " + ss.at().labels());
-          }
-        }
-      }
-    }
     commitLock.lock();
     try {
       awaitApplies();
       checkOpen();
+      // Blocks first (Go's DB.Delete): their tombstones files are replaced atomically; the
+      // blocks are opened again so that queriers see them.
+      if (maintenance().delete(mint, maxt, List.of(matchers)) > 0) {
+        List<Block> nb = new ArrayList<>();
+        for (Block b : blocks) {
+          if (b.overlapsClosedInterval(mint, maxt)) {
+            retiredBlocks.add(b);
+            nb.add(Block.open(b.dir()));
+          } else {
+            nb.add(b);
+          }
+        }
+        rw.writeLock().lock();
+        try {
+          blocks = List.copyOf(nb);
+        } finally {
+          rw.writeLock().unlock();
+        }
+      }
       List<Refs.RefTombstone> stones = new ArrayList<>();
       rw.readLock().lock();
       try {
@@ -1678,7 +1734,26 @@ public final class Tsdb implements Closeable {
           first = e;
         }
       }
-      for (Closeable c : new Closeable[] {chunkWriter, wal, wbl, head, blocksDb, lock::release, lockChannel}) {
+      List<Closeable> toClose = new ArrayList<>(List.of(chunkWriter, wal));
+      if (wbl != null) {
+        toClose.add(wbl);
+      }
+      toClose.addAll(List.of(head, blocksDb));
+      // Blocks loaded after open (compactions, deletions) are not closed by blocksDb.
+      List<Block> initial = blocksDb.blocks();
+      for (Block b : retiredBlocks) {
+        if (!initial.contains(b)) {
+          toClose.add(b);
+        }
+      }
+      for (Block b : blocks) {
+        if (!initial.contains(b)) {
+          toClose.add(b);
+        }
+      }
+      toClose.add(lock::release);
+      toClose.add(lockChannel);
+      for (Closeable c : toClose) {
         if (c == null) {
           continue;
         }
