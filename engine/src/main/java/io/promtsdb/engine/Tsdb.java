@@ -1712,7 +1712,9 @@ public final class Tsdb implements Closeable {
   @Override
   public void close() throws IOException {
     if (compactor != null) {
-      compactor.shutdownNow();
+      // No interrupt: an interrupted FileChannel closes itself, which would fail the head
+      // chunk writer; a running compaction is waited for instead.
+      compactor.shutdown();
       try {
         compactor.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
       } catch (InterruptedException e) {
