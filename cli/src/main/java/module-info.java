@@ -1,6 +1,7 @@
 /** The {@code promtsdb} command line tool. */
 module io.promtsdb.cli {
   requires io.promtsdb.engine;
+  requires io.promtsdb.conformance;
   requires io.promtsdb.wal;
   requires info.picocli;
   requires org.lz4.java;

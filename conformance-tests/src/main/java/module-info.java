@@ -10,6 +10,7 @@ module io.promtsdb.conformance {
   requires io.promtsdb.index;
   requires io.promtsdb.wal;
   requires io.promtsdb.tombstones;
+  requires io.promtsdb.engine;
   requires com.fasterxml.jackson.databind;
   requires static org.junit.jupiter.api;
 

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code promtsdb} command: {@code promtsdb tsdb list|analyze|dump|dump-openmetrics} with
- * promtool 3.5.3's arguments and output, plus {@code verify} and {@code inspect}.
+ * promtool 3.5.3's arguments and output, plus {@code verify} and {@code inspect}; {@code
+ * promtsdb adapter} is PromTSDB behind the conformance suite's adapter contract.
  *
  * <p>Exit codes: 0 success, 1 an error (printed on one line to stderr, naming file and offset
  * where there is one) or, for {@code verify}, problems found, 2 bad usage, 141 (quietly) when
@@ -23,7 +24,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Reads Prometheus TSDB data directories: a drop-in for promtool tsdb, and more.",
-    subcommands = {TsdbCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {TsdbCommand.class, AdapterCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   final OutputStream out;
   final PrintStream err;

@@ -51,6 +51,14 @@ public abstract class AbstractConformanceTest {
     return Map.of();
   }
 
+  /**
+   * Why capabilities of the family that the subclass does not provide are missing (shown with
+   * the cases skipped for them, and in {@code describe}'s {@code missing}).
+   */
+  protected Map<Capability, String> missingReasons() {
+    return Map.of();
+  }
+
   /** A name for reports. */
   protected String implementationName() {
     return getClass().getSimpleName();
@@ -78,6 +86,7 @@ public abstract class AbstractConformanceTest {
   protected final JavaImplementation implementation() {
     JavaImplementation.Builder b = JavaImplementation.builder(implementationName(), "test", targets());
     capabilities(b);
+    b.missing(missingReasons());
     return b.build();
   }
 
@@ -111,7 +120,8 @@ public abstract class AbstractConformanceTest {
       }
       if (!d.has(c)) {
         out.add(DynamicTest.dynamicTest(c + ": not provided (" + cases.size() + " cases)",
-            () -> Assumptions.abort(implementationName() + " does not provide " + c)));
+            () -> Assumptions.abort(implementationName() + " does not provide " + c
+                + (d.missingReason(c) == null ? "" : ": " + d.missingReason(c)))));
         continue;
       }
       List<DynamicTest> tests = new ArrayList<>();

@@ -21,6 +21,7 @@ import java.util.List;
  * java -jar conformance.jar adapter describe
  * java -jar conformance.jar adapter decode-chunk request.json     # or - for stdin
  * java -jar conformance.jar adapter serve                         # one request per line
+ * promtsdb adapter describe                                      # the same, in the promtsdb command
  * java -cp my.jar:conformance.jar io.promtsdb.conformance.AdapterMain --java-impl com.example.Mine describe
  * </pre>
  *
@@ -35,7 +36,7 @@ public final class AdapterMain {
   }
 
   /** Runs the adapter and returns its exit code. */
-  static int run(String[] args, java.io.InputStream in, PrintStream out) throws IOException {
+  public static int run(String[] args, java.io.InputStream in, PrintStream out) throws IOException {
     List<String> rest = new ArrayList<>(List.of(args));
     Implementation impl;
     if (rest.size() >= 2 && rest.get(0).equals("--java-impl")) {
@@ -49,6 +50,15 @@ public final class AdapterMain {
     } else {
       impl = PromTsdb.implementation();
     }
+    return run(impl, rest, in, out);
+  }
+
+  /**
+   * Runs {@code impl} as an adapter command with {@code args} ({@code describe}, {@code serve},
+   * or a capability and its request file, {@code -} or nothing for standard input) and returns
+   * the contract's exit code: 0 output, 1 error object, 2 unsupported, 3 crash.
+   */
+  public static int run(Implementation impl, List<String> rest, java.io.InputStream in, PrintStream out) throws IOException {
     if (rest.isEmpty()) {
       System.err.println("usage: adapter [--java-impl CLASS] describe | serve | <capability> [REQUEST.json|-]");
       return 2;

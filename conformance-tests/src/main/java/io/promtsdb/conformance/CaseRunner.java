@@ -70,7 +70,8 @@ public final class CaseRunner {
       return "capability " + c.capabilityName() + " is unknown to this suite";
     }
     if (!description.has(c.capability())) {
-      return impl.id() + " does not have capability " + c.capability();
+      String why = description.missingReason(c.capability());
+      return impl.id() + " does not have capability " + c.capability() + (why == null ? "" : ": " + why);
     }
     if ((c.capability() == Capability.DECODE_CHUNK || c.capability() == Capability.ENCODE_CHUNK)
         && c.request().has("encoding") && !description.handlesEncoding(c.request().get("encoding").asInt())) {

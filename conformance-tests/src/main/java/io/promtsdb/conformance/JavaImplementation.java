@@ -26,6 +26,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * An implementation made of typed Java capabilities ({@link DecodeChunk}, {@link ReadIndex},
@@ -47,12 +48,14 @@ public final class JavaImplementation implements Implementation {
   private final String version;
   private final List<String> targets;
   private final Map<Capability, Object> capabilities;
+  private final Map<Capability, String> missing;
 
   private JavaImplementation(Builder b) {
     this.id = b.id;
     this.version = b.version;
     this.targets = List.copyOf(b.targets);
     this.capabilities = new EnumMap<>(b.capabilities);
+    this.missing = new EnumMap<>(b.missing);
   }
 
   public static Builder builder(String id, String version, List<String> targets) {
@@ -65,6 +68,7 @@ public final class JavaImplementation implements Implementation {
     private final String version;
     private final List<String> targets;
     private final Map<Capability, Object> capabilities = new EnumMap<>(Capability.class);
+    private final Map<Capability, String> missing = new EnumMap<>(Capability.class);
 
     private Builder(String id, String version, List<String> targets) {
       this.id = Objects.requireNonNull(id);
@@ -132,6 +136,15 @@ public final class JavaImplementation implements Implementation {
       return put(Capability.LIST_BLOCKS, c);
     }
 
+    /**
+     * Says why capabilities are missing ({@code describe}'s {@code missing}); the reason is
+     * reported with every case skipped for want of them. Ignored for capabilities it has.
+     */
+    public Builder missing(Map<Capability, String> reasons) {
+      missing.putAll(reasons);
+      return this;
+    }
+
     /** Drops a capability (e.g. to test a subset). */
     public Builder without(Capability c) {
       capabilities.remove(c);
@@ -150,7 +163,7 @@ public final class JavaImplementation implements Implementation {
 
   @Override
   public Description describe() {
-    return new Description(id, version, targets, capabilities.keySet(), true);
+    return new Description(id, version, targets, capabilities.keySet(), true, Set.of(), missing);
   }
 
   /** The typed capability, or null. */
@@ -258,7 +271,7 @@ public final class JavaImplementation implements Implementation {
         return CapabilityJson.dumpOutput(((DumpDir) impl).dump(path(rq, "dir"), mint, maxt));
       }
       case WRITE_BLOCKS -> {
-        List<String> ulids = ((WriteBlocks) impl).write(path(rq, "openmetrics"), path(rq, "output"));
+        List<String> ulids = ((WriteBlocks) impl).write(path(rq, "openmetrics"), path(rq, "output"), target(rq));
         ObjectNode o = Json.object();
         ArrayNode a = o.putArray("blocks");
         ulids.forEach(a::add);

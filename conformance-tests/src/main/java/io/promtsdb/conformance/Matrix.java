@@ -29,7 +29,9 @@ import java.util.function.Consumer;
  * write-tombstones → read-tombstones}, {@code write-wal → read-wal | dump-dir}, {@code
  * write-block → read-block | dump-dir}, {@code write-blocks (OpenMetrics) → read-block |
  * dump-dir}, and fixture blocks through every block reader, held against promtool 3.5.3's dump
- * when it is there (else against PromTSDB's reading).
+ * when it is there (else against PromTSDB's reading). A reader that has both a file reader
+ * ({@code read-wal}, {@code read-block}) and {@code dump-dir} is paired through each; the
+ * dump pairs are named {@code "... (dump)"}.
  */
 public final class Matrix {
   private final List<Implementation> participants;
@@ -320,7 +322,8 @@ public final class Matrix {
             ObjectNode q = request(d.targets().get(d.targets().size() - 1));
             q.put("dir", walDir.toString());
             compare(id, "read-wal", r, r.invoke(Capability.READ_WAL, q), o -> o, expectedRead, start);
-          } else {
+          }
+          if (canDump) {
             dumpCompare(id + " (dump)", r, dataDir, expectedDump, null, start);
           }
         }
@@ -417,7 +420,8 @@ public final class Matrix {
         String diff = Json.difference(expected, actual);
         record(id, "read-block", r, diff == null ? CaseResult.Outcome.PASS : CaseResult.Outcome.FAIL,
             diff == null ? "" : "reader sees different data: " + diff, "", start);
-      } else {
+      }
+      if (canDump) {
         dumpCompare(id + " (dump)", r, dataDir, expectedText, expected, start);
       }
     }
@@ -487,6 +491,9 @@ public final class Matrix {
         }
         String id = "matrix/fixture-blocks/" + name + "/" + (oracle != null ? oracle.id() : "promtsdb") + "->" + r.id();
         Description d = descriptions.get(r);
+        if (d.has(Capability.DUMP_DIR)) {
+          dumpCompare(id + " (dump)", r, dataDir, expectedText, null, start);
+        }
         if (d.has(Capability.READ_BLOCK)) {
           ObjectNode q = request(d.targets().get(d.targets().size() - 1));
           q.put("dir", dataDir.resolve(block.getFileName().toString()).toString());
@@ -498,8 +505,6 @@ public final class Matrix {
           String diff = DumpText.firstDifference(expectedText, DumpText.of(((Response.Ok) rr).output()));
           record(id, "read-block", r, diff == null ? CaseResult.Outcome.PASS : CaseResult.Outcome.FAIL,
               diff == null ? "" : "dump differs at " + CaseRunner.firstLine(diff), diff == null ? "" : diff, start);
-        } else {
-          dumpCompare(id + " (dump)", r, dataDir, expectedText, null, start);
         }
       }
     }

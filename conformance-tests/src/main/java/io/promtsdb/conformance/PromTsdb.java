@@ -15,6 +15,12 @@ import io.promtsdb.core.CounterResetHint;
 import io.promtsdb.core.Labels;
 import io.promtsdb.core.MappedFileSource;
 import io.promtsdb.core.Sample;
+import io.promtsdb.engine.Matcher;
+import io.promtsdb.engine.Querier;
+import io.promtsdb.engine.ReadOnlyDb;
+import io.promtsdb.engine.SampleIterator;
+import io.promtsdb.engine.Series;
+import io.promtsdb.engine.SeriesSet;
 import io.promtsdb.index.ChunkMeta;
 import io.promtsdb.index.ChunkMetaList;
 import io.promtsdb.index.IndexReader;
@@ -43,9 +49,11 @@ import java.util.List;
 import java.util.TreeSet;
 
 /**
- * PromTSDB for Java as an implementation under test: every capability on the format modules.
- * {@code dump-dir} and {@code write-blocks} need the engine (a data directory's head, block
- * cutting from OpenMetrics) and are not here yet; {@code describe} does not list them.
+ * PromTSDB for Java as an implementation under test: the codec capabilities on the format
+ * modules, {@code dump-dir} on the engine's {@link ReadOnlyDb}. {@code write-blocks} is the
+ * backfill of the {@code promtsdb} command (module cli, which depends on this one): the
+ * command's adapter ({@code promtsdb adapter}) adds it to {@link #builder()}; in process here
+ * {@code describe} lists it as missing, with that reason ({@link #MISSING}).
  */
 public final class PromTsdb {
   private PromTsdb() {}
@@ -58,6 +66,11 @@ public final class PromTsdb {
 
   /** Samples per float chunk, as Prometheus' head cuts them. */
   static final int SAMPLES_PER_CHUNK = 120;
+
+  /** Capabilities PromTSDB does not have yet, and why: reported with the cases they skip. */
+  public static final java.util.Map<Capability, String> MISSING = java.util.Map.of(
+      Capability.WRITE_BLOCKS,
+      "the OpenMetrics backfill is part of the promtsdb command (module cli): run --impl \"promtsdb adapter\"");
 
   public static JavaImplementation implementation() {
     return builder().build();
@@ -76,7 +89,9 @@ public final class PromTsdb {
         .writeTombstones((file, entries) -> Files.write(file, TombstonesFile.encode(entries)))
         .readBlock(PromTsdb::readBlock)
         .writeBlock(PromTsdb::writeBlock)
-        .listBlocks(PromTsdb::listBlocks);
+        .dumpDir(PromTsdb::dumpDir)
+        .listBlocks(PromTsdb::listBlocks)
+        .missing(MISSING);
   }
 
   // ---- chunks ----
@@ -297,7 +312,40 @@ public final class PromTsdb {
     return ulid;
   }
 
-  static List<BlockInfo> listBlocks(Path dataDir) throws IOException {
+  // ---- data directories ----
+
+  /**
+   * What {@code promtool tsdb dump --min-time --max-time DIR} selects, read with the engine
+   * as promtool reads it (blocks and the head replayed from WAL, head chunks and WBL, no
+   * memory snapshot; overlaps merged, tombstones applied), series sorted by labels. Every
+   * sample is returned: promtool's printing quirks are the dump projection's business.
+   */
+  public static List<SeriesSamples> dumpDir(Path dataDir, long minTime, long maxTime) throws IOException {
+    List<SeriesSamples> out = new ArrayList<>();
+    try (ReadOnlyDb db = ReadOnlyDb.open(dataDir);
+        Querier q = db.querier(minTime, maxTime)) {
+      // promtool's default selector {__name__=~'(?s:.*)'}: matches every series.
+      SeriesSet ss = q.select(true, List.of(Matcher.of(io.promtsdb.engine.MatchType.REGEX, "__name__", "(?s:.*)")));
+      SampleIterator it = null;
+      while (ss.next()) {
+        Series s = ss.at();
+        it = s.iterator(it);
+        List<Sample> samples = new ArrayList<>();
+        for (ValueType t = it.next(); t != ValueType.NONE; t = it.next()) {
+          samples.add(switch (t) {
+            case FLOAT -> new Sample.FloatSample(it.atT(), it.atValue());
+            case HISTOGRAM -> new Sample.HistogramSample(it.atT(), it.atHistogram());
+            case FLOAT_HISTOGRAM -> new Sample.FloatHistogramSample(it.atT(), it.atFloatHistogram());
+            case NONE -> throw new IllegalStateException("unreachable");
+          });
+        }
+        out.add(new SeriesSamples(s.labels(), samples));
+      }
+    }
+    return out;
+  }
+
+  public static List<BlockInfo> listBlocks(Path dataDir) throws IOException {
     List<BlockInfo> out = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dataDir)) {
       for (Path p : ds) {

@@ -268,4 +268,43 @@ class PlantedBugsTest {
         }).build();
     assertThat(failures(bad, c -> c.capability() == Capability.DECODE_CHUNK)).anyMatch(s -> s.contains("[MUST]"));
   }
+
+  // ---- data directories ----
+
+  /**
+   * PromTSDB's dump behind a mistake that leaves out one part of the data directory (the
+   * request's directory is a private copy, so deleting from it is safe here).
+   */
+  private static JavaImplementation dumpWithout(String id, String part) {
+    return JavaImplementation.builder(id, "test", PromTsdb.TARGETS)
+        .dumpDir((dir, mint, maxt) -> {
+          if (part != null) {
+            Corpus.deleteQuietly(dir.resolve(part));
+          }
+          return PromTsdb.dumpDir(dir, mint, maxt);
+        }).build();
+  }
+
+  private static final Predicate<ConformanceCase> DUMPS = c -> c.capability() == Capability.DUMP_DIR;
+
+  @Test
+  void dumpWithoutMistakesPassesEveryDumpCase() throws IOException {
+    assertThat(failures(dumpWithout("dump", null), DUMPS)).isEmpty();
+  }
+
+  @Test
+  void aDumpThatDoesNotReplayTheWalIsCaught() throws IOException {
+    // Every fixture has samples in its head that no block holds yet: each whole-directory
+    // dump fails (the cases of time ranges inside the blocks do not see the head).
+    List<String> f = failures(dumpWithout("dump-without-wal", "wal"), DUMPS);
+    assertThat(f).allMatch(s -> s.contains("[MUST]"));
+    for (String whole : List.of("fixture-p3-none-data ", "fixture-p2-snappy-data ", "fixture-p3-zstd-crash ")) {
+      assertThat(f).anyMatch(s -> s.contains(whole));
+    }
+  }
+
+  @Test
+  void aDumpThatLeavesOutTheOutOfOrderWblIsCaught() throws IOException {
+    assertThat(failures(dumpWithout("dump-without-wbl", "wbl"), DUMPS)).anyMatch(s -> s.contains("fixture-p3-none-data"));
+  }
 }

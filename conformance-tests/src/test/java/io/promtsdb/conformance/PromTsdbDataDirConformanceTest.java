@@ -1,20 +1,27 @@
 package io.promtsdb.conformance;
 
 import java.util.List;
+import java.util.Map;
 
 /**
- * Data directories: {@code list-blocks} now; {@code dump-dir} and {@code write-blocks} need
- * the engine (issues 6 and 7) and show as skipped until it provides them.
+ * Data directories: {@code dump-dir} (the engine's read-only database) and {@code list-blocks};
+ * {@code write-blocks} shows as skipped, with the reason, until the engine creates blocks from
+ * OpenMetrics.
  */
 class PromTsdbDataDirConformanceTest extends AbstractDataDirConformanceTest {
   @Override
   protected DumpDir dumper() {
-    return null;
+    return PromTsdb::dumpDir;
   }
 
   @Override
   protected ListBlocks lister() {
     return PromTsdb::listBlocks;
+  }
+
+  @Override
+  protected Map<Capability, String> missingReasons() {
+    return PromTsdb.MISSING;
   }
 
   @Override

@@ -207,6 +207,54 @@ final class BitReader {
     pos = p;
   }
 
+  /**
+   * Float histogram bucket update: for each of {@code count} buckets reads a
+   * {@code <varbit_xor>} value against {@code values[i]} in the window {@code windows[i]} (as
+   * {@link #readXor}) and stores the new value and window. The position stays in a local while 8
+   * bytes remain; unchanged values, values in the window and new windows of up to 44
+   * significant bits take one load; the rest goes through {@link #readXor}.
+   */
+  void readXorBuckets(long[] values, int[] windows, int count) throws CorruptFormatException {
+    long p = pos;
+    byte[] arr = a;
+    int lim = fastLimit;
+    for (int i = 0; i < count; i++) {
+      int idx = (int) (p >>> 3);
+      if (idx <= lim) {
+        long w = BigEndian.getLong(arr, idx) << (p & 7);
+        if (w >= 0) {
+          p++;
+          continue;
+        }
+        if ((w << 1) >= 0) {
+          int win = windows[i];
+          int tr = win & 0xFF;
+          int m = 64 - (win >>> 8) - tr;
+          if (m <= PEEK_BITS - 2) {
+            values[i] ^= ((w << 2) >>> (64 - m)) << tr;
+            p += 2 + m;
+            continue;
+          }
+        } else {
+          int lead = (int) ((w << 2) >>> 59);
+          int sig = (int) ((w << 7) >>> 58);
+          if (sig != 0 && sig <= PEEK_BITS - 13 && lead + sig <= 64) {
+            int tr = 64 - lead - sig;
+            values[i] ^= ((w << 13) >>> (64 - sig)) << tr;
+            windows[i] = (lead << 8) | tr;
+            p += 13 + sig;
+            continue;
+          }
+        }
+      }
+      pos = p;
+      values[i] = readXor(values[i], windows[i]);
+      windows[i] = window;
+      p = pos;
+    }
+    pos = p;
+  }
+
   /** Go's {@code readVarbitUint}: the buckets of {@link #readVarbitInt()}, unsigned. */
   long readVarbitUint() {
     long w = peek();

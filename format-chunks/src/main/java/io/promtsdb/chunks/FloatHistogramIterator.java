@@ -143,10 +143,7 @@ public final class FloatHistogramIterator implements ChunkIterator {
 
   private static void readBuckets(BitReader r, long[] buckets, int[] windows, int count)
       throws CorruptFormatException {
-    for (int i = 0; i < count; i++) {
-      buckets[i] = r.readXor(buckets[i], windows[i]);
-      windows[i] = r.window;
-    }
+    r.readXorBuckets(buckets, windows, count);
   }
 
   private void readFirst(BitReader r) throws CorruptFormatException {
