@@ -10,6 +10,7 @@ import picocli.CommandLine.ParentCommand;
     description = "Run tsdb commands.",
     mixinStandardHelpOptions = true,
     subcommands = {
+      BenchCommand.class,
       ListCommand.class,
       AnalyzeCommand.class,
       DumpCommand.class,

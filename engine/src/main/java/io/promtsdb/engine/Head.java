@@ -33,10 +33,12 @@ public final class Head implements Closeable {
   final HeadPostings postings = new HeadPostings();
   final Tombstones tombstones = new Tombstones();
   final MemSeries.ChunkOpts chunkOpts;
-  long minTime = Long.MAX_VALUE;
-  long maxTime = Long.MIN_VALUE;
-  long minOooTime = Long.MAX_VALUE;
-  long maxOooTime = Long.MIN_VALUE;
+  // Volatile: appliers of concurrent commits widen them (under this head's monitor), readers
+  // read them without a lock.
+  volatile long minTime = Long.MAX_VALUE;
+  volatile long maxTime = Long.MIN_VALUE;
+  volatile long minOooTime = Long.MAX_VALUE;
+  volatile long maxOooTime = Long.MIN_VALUE;
   long minValidTime = Long.MIN_VALUE;
   HeadChunkReader chunkFiles;
   final List<ByteSource> openFiles = new ArrayList<>();
@@ -127,20 +129,28 @@ public final class Head implements Closeable {
   }
 
   void updateMinMaxTime(long mint, long maxt) {
-    if (mint < minTime) {
-      minTime = mint;
-    }
-    if (maxt > maxTime) {
-      maxTime = maxt;
+    if (mint < minTime || maxt > maxTime) {
+      synchronized (this) {
+        if (mint < minTime) {
+          minTime = mint;
+        }
+        if (maxt > maxTime) {
+          maxTime = maxt;
+        }
+      }
     }
   }
 
   void updateMinMaxOooTime(long mint, long maxt) {
-    if (mint < minOooTime) {
-      minOooTime = mint;
-    }
-    if (maxt > maxOooTime) {
-      maxOooTime = maxt;
+    if (mint < minOooTime || maxt > maxOooTime) {
+      synchronized (this) {
+        if (mint < minOooTime) {
+          minOooTime = mint;
+        }
+        if (maxt > maxOooTime) {
+          maxOooTime = maxt;
+        }
+      }
     }
   }
 
@@ -166,12 +176,13 @@ public final class Head implements Closeable {
    * caller holds the head's read lock around every call of the returned querier and its
    * series sets; sample iterators need no lock.
    */
-  Querier liveQuerier(long mint, long maxt, long isoSeq, Runnable onClose) {
+  Querier liveQuerier(long mint, long maxt, long isoSeq, long[] incomplete, Runnable onClose) {
     boolean overlapsOoo = mint <= maxOooTime && minOooTime <= maxt;
     long inoMint = Math.max(minTime, mint);
     HeadIndexView index = new HeadIndexView(this, overlapsOoo ? mint : inoMint, maxt, inoMint, overlapsOoo);
     index.live = true;
     index.isoSeq = isoSeq;
+    index.incomplete = incomplete;
     return new BlockQuerier(index, new HeadChunkView(this), tombstones::get, mint, maxt, onClose);
   }
 
@@ -196,6 +207,7 @@ public final class Head implements Closeable {
     private final boolean ooo;
     boolean live;
     long isoSeq = Long.MAX_VALUE;
+    long[] incomplete = new long[0];
 
     HeadIndexView(Head head, long mint, long maxt, long inoMint, boolean ooo) {
       this.head = head;
@@ -250,11 +262,14 @@ public final class Head implements Closeable {
       }
       if (chunks != null) {
         chunks.clear();
-        long vis = live ? s.visibleMaxTime(isoSeq) : Long.MAX_VALUE;
-        if (ooo && s.oooPresent) {
-          oooSeriesChunks(s, chunks, vis);
-        } else {
-          appendSeriesChunks(s, inoMint, maxt, chunks, live, vis);
+        // Commits apply to a series under its monitor.
+        synchronized (s) {
+          long vis = live ? s.visibleMaxTime(isoSeq, incomplete) : Long.MAX_VALUE;
+          if (ooo && s.oooPresent) {
+            oooSeriesChunks(s, chunks, vis);
+          } else {
+            appendSeriesChunks(s, inoMint, maxt, chunks, live, vis);
+          }
         }
       }
       return s.labels;
@@ -407,6 +422,12 @@ public final class Head implements Closeable {
       if (s == null) {
         throw new IOException("head chunk " + ref + ": series " + seriesRef + " not found");
       }
+      synchronized (s) {
+        return chunkOfSeries(s, ref, id, reuse);
+      }
+    }
+
+    private SampleIterator chunkOfSeries(MemSeries s, long ref, long id, SampleIterator reuse) throws IOException {
       if ((id & MemSeries.OOO_CHUNK_ID_MASK) != 0) {
         long ix = (id & ~MemSeries.OOO_CHUNK_ID_MASK) - s.firstOOOChunkID;
         if (ix < 0 || ix >= s.oooMmappedChunks.size()) {

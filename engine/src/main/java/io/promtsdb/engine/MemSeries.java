@@ -51,6 +51,30 @@ final class MemSeries {
   // and the series' in-order max time before it, oldest first. A querier that started before
   // commit q sees the series only up to the max time before q's entry (Go's txRing).
   boolean walLogged = true;
+  /**
+   * The in-order max time as of the last commit (or replay), {@link Long#MIN_VALUE} with no
+   * in-order sample: read by appenders without a lock; written under the head's write lock.
+   */
+  volatile long committedMaxTime = Long.MIN_VALUE;
+  /**
+   * Scratch state of the commit in progress (only the commit lock holder touches it): valid
+   * when {@code scratchSeq} is that commit's sequence number.
+   */
+  long scratchSeq = -1;
+  long scratchMaxT;
+  int scratchFlags;
+  static final int SCRATCH_LOGGED = 1;
+  static final int SCRATCH_BEGUN = 2;
+  static final int SCRATCH_CUT = 4;
+  /**
+   * Commits apply to a series in WAL order: the newest commit that logged samples for it
+   * (written under the commit lock) and the newest whose apply finished here (under this
+   * series' monitor, which waiters wait on). {@code loggedMaxT} is the newest in-order time
+   * logged, so that samples are logged in increasing time per series.
+   */
+  long lastLoggedSeq;
+  long appliedSeq;
+  long loggedMaxT = Long.MIN_VALUE;
   private long[] txSeq;
   private long[] txMaxBefore;
   private int txLen;
@@ -95,9 +119,9 @@ final class MemSeries {
    * Long#MAX_VALUE} when every commit that appended to the series is visible. Called under the
    * head's read lock.
    */
-  long visibleMaxTime(long seq) {
+  long visibleMaxTime(long seq, long[] incomplete) {
     for (int i = 0; i < txLen; i++) {
-      if (txSeq[i] > seq) {
+      if (txSeq[i] > seq || java.util.Arrays.binarySearch(incomplete, txSeq[i]) >= 0) {
         return txMaxBefore[i];
       }
     }

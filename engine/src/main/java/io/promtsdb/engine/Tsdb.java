@@ -66,6 +66,8 @@ public final class Tsdb implements Closeable {
   private final TsdbOptions opts;
   private final ReadOnlyDb blocksDb;
   private volatile List<Block> blocks;
+  /** Blocks deleted from disk while open; closed with the database. */
+  private final List<Block> retiredBlocks = new ArrayList<>();
   final Head head;
   private final WalWriter wal;
   private WalWriter wbl;
@@ -79,9 +81,16 @@ public final class Tsdb implements Closeable {
   final ReentrantReadWriteLock rw = new ReentrantReadWriteLock();
   /** Serializes commits, rollbacks' WAL writes, deletes and snapshots. */
   private final ReentrantLock commitLock = new ReentrantLock();
-  /** Sequence number of the newest commit visible to new queriers; written under the write lock. */
-  private volatile long lastCommitted;
-  /** Open queriers by the sequence they saw (isolation ring entries at or below the minimum may go). */
+  /**
+   * Isolation (Go's {@code isolation}): commits get increasing sequence numbers once their WAL
+   * records are written; {@code openApplies} are those still applying. A querier sees the
+   * commits up to {@code lastAssigned} at its creation except the open ones. Guarded by
+   * {@code isoLock}, which is also waited on for applies to finish.
+   */
+  private final Object isoLock = new Object();
+  private long lastAssigned;
+  private final java.util.TreeSet<Long> openApplies = new java.util.TreeSet<>();
+  /** Open queriers by the newest commit below which they see everything (ring entries at or below the minimum may go). */
   private final TreeMap<Long, Integer> openQueriers = new TreeMap<>();
   private long nextSeriesRef;
   private final long chunkRange;
@@ -266,6 +275,7 @@ public final class Tsdb implements Closeable {
     for (MemSeries s : all) {
       s.mmapChunks();
       persistMmapped(s);
+      s.committedMaxTime = s.maxTime();
     }
     chunkWriter.flush();
   }
@@ -409,6 +419,12 @@ public final class Tsdb implements Closeable {
   // ---- series -----------------------------------------------------------------------------
 
   MemSeries byRef(long ref) throws AppendException {
+    // Series leave the table only under the commit lock (head truncation), and a reference
+    // reached this thread through an append that created it: an unlocked look-up finds it.
+    MemSeries fast = head.getByRef(ref);
+    if (fast != null) {
+      return fast;
+    }
     rw.readLock().lock();
     try {
       MemSeries s = head.getByRef(ref);
@@ -513,14 +529,16 @@ public final class Tsdb implements Closeable {
     if (window == 0 && t < minValidTime) {
       throw new AppendException(AppendException.Kind.OUT_OF_BOUNDS);
     }
-    rw.readLock().lock();
-    try {
+    if (t >= minValidTime) {
+      long mx = s.committedMaxTime;
+      if (t > mx) {
+        return; // also a series without in-order samples (MIN_VALUE)
+      }
+    }
+    synchronized (s) {
       if (t >= minValidTime) {
-        if (s.headChunks.isEmpty() && s.mmappedChunks.isEmpty()) {
-          return;
-        }
         long mx = s.maxTime();
-        if (t > mx) {
+        if (t > mx || (s.headChunks.isEmpty() && s.mmappedChunks.isEmpty())) {
           return;
         }
         if (t == mx) {
@@ -539,8 +557,6 @@ public final class Tsdb implements Closeable {
         throw new AppendException(AppendException.Kind.OUT_OF_BOUNDS);
       }
       throw new AppendException(AppendException.Kind.OUT_OF_ORDER_SAMPLE);
-    } finally {
-      rw.readLock().unlock();
     }
   }
 
@@ -584,45 +600,96 @@ public final class Tsdb implements Closeable {
     }
   }
 
-  private enum Route { IN_ORDER, OUT_OF_ORDER }
-
-  private record Accepted(Appender.Pending p, Route route) {}
-
   /**
    * Commits {@code app}: decides which samples still go in (a concurrent commit may have
    * overtaken some), writes the WAL (and WBL) records, then applies them under the write lock
-   * and publishes the commit to new queriers.
+   * and publishes the commit to new queriers. Per-series bookkeeping of the commit lives in the
+   * series' scratch fields, which only the commit lock holder uses.
    */
   void commit(Appender app) throws IOException {
+    long seq;
+    Appender.Pending[] ps;
+    byte[] route;
+    long dropped = 0;
+    long[] prev;
+    List<MemSeries> touched = new ArrayList<>();
     commitLock.lock();
     try {
       checkOpen();
       long window = opts.outOfOrderTimeWindow().toMillis();
       long headMaxt = head.maxTime;
-      Map<MemSeries, long[]> effMax = new IdentityHashMap<>();
-      List<Accepted> accepted = new ArrayList<>(app.samples.size());
-      long dropped = 0;
-      for (Appender.Pending p0 : app.samples) {
-        Appender.Pending p = resolve(p0, app);
+      synchronized (isoLock) {
+        seq = lastAssigned + 1; // taken below only if the WAL write succeeds
+      }
+      int n = app.samples.size();
+      ps = new Appender.Pending[n];
+      route = new byte[n]; // 0 dropped, 1 in order, 2 out of order
+      for (int i = 0; i < n; i++) {
+        Appender.Pending p = staleToHistogram(resolve(app.samples.get(i), app));
         MemSeries s = p.series();
-        long[] mx = effMax.computeIfAbsent(s, k -> new long[] {k.maxTime()});
-        Appender.Pending q = staleToHistogram(p);
-        if (q.t() > mx[0] && q.t() >= app.minValidTime) {
-          mx[0] = q.t();
-          accepted.add(new Accepted(q, Route.IN_ORDER));
-        } else if (q.t() != mx[0] && window > 0 && q.t() >= headMaxt - window && q.t() < mx[0]) {
-          accepted.add(new Accepted(q, Route.OUT_OF_ORDER));
+        if (s.scratchSeq != seq) {
+          s.scratchSeq = seq;
+          // Logged but maybe not yet applied samples count: per series, samples are logged in
+          // increasing time, in the order they will be applied.
+          synchronized (s) {
+            s.scratchMaxT = Math.max(s.maxTime(), s.loggedMaxT);
+          }
+          s.scratchFlags = 0;
+        }
+        ps[i] = p;
+        long t = p.t();
+        if (t > s.scratchMaxT && t >= app.minValidTime) {
+          s.scratchMaxT = t;
+          route[i] = 1;
+        } else if (t < s.scratchMaxT && window > 0 && t >= headMaxt - window) {
+          route[i] = 2;
         } else {
           dropped++;
         }
+        if (route[i] != 0 && (s.scratchFlags & MemSeries.SCRATCH_BEGUN) == 0) {
+          s.scratchFlags |= MemSeries.SCRATCH_BEGUN;
+          touched.add(s);
+        }
       }
-      writeLogs(app, accepted);
-      apply(app, accepted, dropped);
+      writeLogs(app, seq, ps, route);
+      prev = new long[touched.size()];
+      for (int i = 0; i < prev.length; i++) {
+        MemSeries s = touched.get(i);
+        prev[i] = s.lastLoggedSeq;
+        s.lastLoggedSeq = seq;
+        s.loggedMaxT = Math.max(s.loggedMaxT, s.scratchMaxT);
+      }
+      synchronized (isoLock) {
+        lastAssigned = seq;
+        openApplies.add(seq);
+      }
     } finally {
       commitLock.unlock();
     }
+    try {
+      apply(app, seq, ps, route, dropped, touched, prev);
+    } finally {
+      synchronized (isoLock) {
+        openApplies.remove(seq);
+        isoLock.notifyAll();
+      }
+    }
     if (compactor != null && compactable() && compactionQueued.compareAndSet(false, true)) {
       compactor.execute(this::backgroundCompaction);
+    }
+  }
+
+  /** Waits until no commit is applying (callers hold the commit lock, so none starts). */
+  private void awaitApplies() throws IOException {
+    synchronized (isoLock) {
+      while (!openApplies.isEmpty()) {
+        try {
+          isoLock.wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new java.io.InterruptedIOException("interrupted while waiting for commits to apply");
+        }
+      }
     }
   }
 
@@ -633,13 +700,9 @@ public final class Tsdb implements Closeable {
    */
   private Appender.Pending resolve(Appender.Pending p, Appender app) {
     MemSeries s = p.series();
-    rw.readLock().lock();
-    try {
-      if (head.getByRef(s.ref) == s) {
-        return p;
-      }
-    } finally {
-      rw.readLock().unlock();
+    // Series are removed only under the commit lock, which the caller holds.
+    if (head.getByRef(s.ref) == s) {
+      return p;
     }
     rw.writeLock().lock();
     try {
@@ -664,7 +727,10 @@ public final class Tsdb implements Closeable {
     if (p.h() != null || p.fh() != null || !Values.isStaleNaN(p.v())) {
       return p;
     }
-    MemChunk c = p.series().headChunk();
+    MemChunk c;
+    synchronized (p.series()) {
+      c = p.series().headChunk();
+    }
     if (c == null) {
       return p;
     }
@@ -677,28 +743,42 @@ public final class Tsdb implements Closeable {
     return p;
   }
 
+  /** Adds a series record for {@code s} unless it is in the WAL or already in this commit's records. */
+  private static void needSeriesRecord(MemSeries s, long seq, List<Refs.RefSeries> out) {
+    if (s.walLogged) {
+      return;
+    }
+    if (s.scratchSeq != seq) {
+      s.scratchSeq = seq;
+      s.scratchMaxT = s.maxTime();
+      s.scratchFlags = 0;
+    }
+    if ((s.scratchFlags & MemSeries.SCRATCH_LOGGED) == 0) {
+      s.scratchFlags |= MemSeries.SCRATCH_LOGGED;
+      out.add(new Refs.RefSeries(s.ref, s.labels));
+    }
+  }
+
   /** Series records first, then samples, histograms, float histograms, exemplars, metadata (Go's {@code headAppender.log}). */
-  private void writeLogs(Appender app, List<Accepted> accepted) throws IOException {
+  private void writeLogs(Appender app, long seq, Appender.Pending[] ps, byte[] route) throws IOException {
     List<Refs.RefSeries> series = new ArrayList<>();
     for (MemSeries s : app.created) {
-      if (!s.walLogged) {
-        series.add(new Refs.RefSeries(s.ref, s.labels));
-      }
+      needSeriesRecord(s, seq, series);
     }
-    List<Refs.RefSample> floats = new ArrayList<>();
+    List<Refs.RefSample> floats = new ArrayList<>(ps.length);
     List<Refs.RefHistogramSample> hs = new ArrayList<>();
     List<Refs.RefFloatHistogramSample> fhs = new ArrayList<>();
     List<Refs.RefSample> oooFloats = new ArrayList<>();
     List<Refs.RefHistogramSample> oooHs = new ArrayList<>();
     List<Refs.RefFloatHistogramSample> oooFhs = new ArrayList<>();
-    Map<MemSeries, Boolean> seen = new IdentityHashMap<>();
-    for (Accepted a : accepted) {
-      Appender.Pending p = a.p();
-      MemSeries s = p.series();
-      if (!s.walLogged && seen.put(s, Boolean.TRUE) == null && !app.created.contains(s)) {
-        series.add(new Refs.RefSeries(s.ref, s.labels)); // created by a concurrent appender not yet committed
+    for (int i = 0; i < ps.length; i++) {
+      if (route[i] == 0) {
+        continue;
       }
-      boolean ooo = a.route() == Route.OUT_OF_ORDER;
+      Appender.Pending p = ps[i];
+      MemSeries s = p.series();
+      needSeriesRecord(s, seq, series); // e.g. created by a concurrent appender not yet committed
+      boolean ooo = route[i] == 2;
       if (p.h() != null) {
         (ooo ? oooHs : hs).add(new Refs.RefHistogramSample(s.ref, p.t(), p.h()));
       } else if (p.fh() != null) {
@@ -708,10 +788,10 @@ public final class Tsdb implements Closeable {
       }
     }
     for (Appender.PendingExemplar e : app.exemplars) {
-      MemSeries s = e.series();
-      if (!s.walLogged && seen.put(s, Boolean.TRUE) == null && !app.created.contains(s)) {
-        series.add(new Refs.RefSeries(s.ref, s.labels));
-      }
+      needSeriesRecord(e.series(), seq, series);
+    }
+    for (Appender.PendingMetadata m : app.metadata) {
+      needSeriesRecord(m.series(), seq, series);
     }
     List<byte[]> recs = new ArrayList<>();
     if (!series.isEmpty()) {
@@ -761,64 +841,109 @@ public final class Tsdb implements Closeable {
     }
   }
 
-  private void apply(Appender app, List<Accepted> accepted, long dropped) throws IOException {
-    long seq = lastCommitted + 1;
+  /**
+   * Applies a logged commit: each series it touches waits until the commit logged before it for
+   * that series has applied (so memory gets samples in WAL order), takes its ring entry and
+   * samples under its monitor; commits touching other series run in parallel.
+   */
+  private void apply(Appender app, long seq, Appender.Pending[] ps, byte[] route, long dropped,
+      List<MemSeries> touched, long[] prev) throws IOException {
     long low;
-    synchronized (openQueriers) {
-      low = openQueriers.isEmpty() ? lastCommitted : openQueriers.firstKey();
+    synchronized (isoLock) {
+      long minOpen = openApplies.isEmpty() ? lastAssigned : openApplies.first() - 1;
+      synchronized (openQueriers) {
+        low = openQueriers.isEmpty() ? minOpen : Math.min(minOpen, openQueriers.firstKey());
+      }
     }
     long appended = 0;
     long histograms = 0;
     long ooo = 0;
+    long mint = Long.MAX_VALUE;
+    long maxt = Long.MIN_VALUE;
+    long oooMint = Long.MAX_VALUE;
+    long oooMaxt = Long.MIN_VALUE;
     MemSeries.ChunkOpts co = head.chunkOpts;
-    Map<MemSeries, Boolean> cut = new IdentityHashMap<>();
-    Map<MemSeries, Boolean> begun = new IdentityHashMap<>();
-    rw.writeLock().lock();
+    java.util.IdentityHashMap<MemSeries, Boolean> ready = new java.util.IdentityHashMap<>(touched.size() * 2);
+    java.util.IdentityHashMap<MemSeries, Long> prevOf = new java.util.IdentityHashMap<>(touched.size() * 2);
+    for (int i = 0; i < prev.length; i++) {
+      prevOf.put(touched.get(i), prev[i]);
+    }
     try {
-      for (Accepted a : accepted) {
-        Appender.Pending p = a.p();
+      for (int i = 0; i < ps.length; i++) {
+        if (route[i] == 0) {
+          continue;
+        }
+        Appender.Pending p = ps[i];
         MemSeries s = p.series();
-        if (a.route() == Route.OUT_OF_ORDER) {
-          if (s.insertOoo(p.t(), p.v(), p.h(), p.fh(), OooChunk.DEFAULT_CAP_MAX)) {
-            ooo++;
-            head.updateMinMaxOooTime(p.t(), p.t());
+        synchronized (s) {
+          if (ready.put(s, Boolean.TRUE) == null) {
+            long before = prevOf.get(s);
+            while (s.appliedSeq < before) {
+              try {
+                s.wait();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while applying a commit");
+              }
+            }
+            s.beginCommit(seq, low);
+          }
+          if (route[i] == 2) {
+            if (s.insertOoo(p.t(), p.v(), p.h(), p.fh(), OooChunk.DEFAULT_CAP_MAX)) {
+              ooo++;
+              oooMint = Math.min(oooMint, p.t());
+              oooMaxt = Math.max(oooMaxt, p.t());
+            } else {
+              dropped++;
+            }
+            continue;
+          }
+          int r = p.h() != null ? s.appendHistogram(p.t(), p.h(), co)
+              : p.fh() != null ? s.appendFloatHistogram(p.t(), p.fh(), co)
+              : s.append(p.t(), p.v(), co);
+          if ((r & MemSeries.APPENDED) != 0) {
+            appended++;
+            if (p.h() != null || p.fh() != null) {
+              histograms++;
+            }
+            mint = Math.min(mint, p.t());
+            maxt = Math.max(maxt, p.t());
           } else {
             dropped++;
           }
-          continue;
-        }
-        if (begun.put(s, Boolean.TRUE) == null) {
-          s.beginCommit(seq, low);
-        }
-        int r = p.h() != null ? s.appendHistogram(p.t(), p.h(), co)
-            : p.fh() != null ? s.appendFloatHistogram(p.t(), p.fh(), co)
-            : s.append(p.t(), p.v(), co);
-        if ((r & MemSeries.APPENDED) != 0) {
-          appended++;
-          if (p.h() != null || p.fh() != null) {
-            histograms++;
-          }
-          head.updateMinMaxTime(p.t(), p.t());
-        } else {
-          dropped++;
-        }
-        if ((r & MemSeries.CHUNK_CREATED) != 0) {
-          cut.put(s, Boolean.TRUE);
         }
       }
-      for (MemSeries s : cut.keySet()) {
-        if (s.mmapChunks() > 0) {
-          persistMmapped(s);
+      for (MemSeries s : touched) {
+        synchronized (s) {
+          if (s.headChunks.size() > 1 && s.mmapChunks() > 0) {
+            synchronized (chunkWriter) {
+              persistMmapped(s);
+            }
+          }
+          s.committedMaxTime = s.maxTime();
         }
+      }
+      if (maxt != Long.MIN_VALUE) {
+        head.updateMinMaxTime(mint, maxt);
+      }
+      if (oooMaxt != Long.MIN_VALUE) {
+        head.updateMinMaxOooTime(oooMint, oooMaxt);
       }
       if (exemplars != null) {
         for (Appender.PendingExemplar e : app.exemplars) {
           exemplars.add(e.series(), e.exemplar());
         }
       }
-      lastCommitted = seq;
     } finally {
-      rw.writeLock().unlock();
+      // Even after a failure: later commits of these series must not wait forever.
+      for (MemSeries s : touched) {
+        synchronized (s) {
+          if (s.appliedSeq < seq) {
+            s.appliedSeq = seq;
+          }
+          s.notifyAll();
+        }
+      }
     }
     synchronized (this) {
       samplesAppended += appended - histograms;
@@ -894,6 +1019,7 @@ public final class Tsdb implements Closeable {
     List<BlockMeta> written = new ArrayList<>();
     commitLock.lock();
     try {
+      awaitApplies();
       checkOpen();
       long truncatedTo = Long.MIN_VALUE;
       while (compactable()) {
@@ -933,6 +1059,13 @@ public final class Tsdb implements Closeable {
         // Go's DB.Compact: out-of-order data is compacted after a head compaction.
         written.addAll(compactOooHead());
       }
+      // Then the blocks (Go's compactBlocks, leveled and vertical), and a reload that deletes
+      // superseded blocks and those beyond time or size retention.
+      DataDirMaintenance m = maintenance();
+      long headSize = m.headSize();
+      written.addAll(m.compact(headSize));
+      m.reload(headSize);
+      reloadBlocks();
     } finally {
       commitLock.unlock();
     }
@@ -1055,6 +1188,45 @@ public final class Tsdb implements Closeable {
       }
     }
     return dedup;
+  }
+
+  private DataDirMaintenance maintenance() {
+    long[] ranges = Compactor.blockRanges(opts.minBlockDuration().toMillis(), opts.maxBlockDuration().toMillis());
+    return new DataDirMaintenance(dir, new DataDirMaintenance.Options(
+        new Compactor.Options(ranges, true, BlockWriter.Options.DEFAULT),
+        opts.retentionDuration().toMillis(), opts.maxBytes()));
+  }
+
+  /**
+   * Makes the loaded blocks match the block directories (Go's {@code reloadBlocks}): new ones
+   * are opened, removed ones leave the list. Removed blocks are closed only with the database,
+   * since an open querier may still read them (their files stay readable while mapped).
+   */
+  private void reloadBlocks() throws IOException {
+    java.util.Map<String, Block> byId = new java.util.HashMap<>();
+    for (Block b : blocks) {
+      byId.put(b.meta().ulid().toString(), b);
+    }
+    List<Block> nb = new ArrayList<>();
+    java.util.Set<String> present = new java.util.HashSet<>();
+    for (Path d : Compactor.blockDirs(dir)) {
+      String id = d.getFileName().toString();
+      present.add(id);
+      Block b = byId.get(id);
+      nb.add(b != null ? b : Block.open(d));
+    }
+    for (Map.Entry<String, Block> e : byId.entrySet()) {
+      if (!present.contains(e.getKey())) {
+        retiredBlocks.add(e.getValue());
+      }
+    }
+    nb.sort(java.util.Comparator.comparingLong(x -> x.meta().minTime()));
+    rw.writeLock().lock();
+    try {
+      blocks = List.copyOf(nb);
+    } finally {
+      rw.writeLock().unlock();
+    }
   }
 
   /** Head compactions run since open (Prometheus' {@code prometheus_tsdb_compactions_total} counts all levels). */
@@ -1186,6 +1358,7 @@ public final class Tsdb implements Closeable {
     List<Labels> affected = new ArrayList<>();
     for (MemSeries s : all) {
       s.truncateChunksBefore(mint);
+      s.committedMaxTime = s.maxTime();
       // A series created by an appender that has not committed yet has no chunks either.
       if (s.hasChunks() || !s.walLogged) {
         continue;
@@ -1309,16 +1482,23 @@ public final class Tsdb implements Closeable {
     List<Block> bs;
     rw.readLock().lock();
     try {
-      long seq = lastCommitted;
-      synchronized (openQueriers) {
-        openQueriers.merge(seq, 1, Integer::sum);
+      long seq;
+      long[] incomplete;
+      long key;
+      synchronized (isoLock) {
+        seq = lastAssigned;
+        incomplete = openApplies.stream().mapToLong(Long::longValue).toArray();
+        key = incomplete.length == 0 ? seq : incomplete[0] - 1;
+        synchronized (openQueriers) {
+          openQueriers.merge(key, 1, Integer::sum);
+        }
       }
       Runnable release = () -> {
         synchronized (openQueriers) {
-          openQueriers.computeIfPresent(seq, (k, n) -> n == 1 ? null : n - 1);
+          openQueriers.computeIfPresent(key, (k, n) -> n == 1 ? null : n - 1);
         }
       };
-      qs.add(new LockedQuerier(head.liveQuerier(mint, maxt, seq, release), rw.readLock()));
+      qs.add(new LockedQuerier(head.liveQuerier(mint, maxt, seq, incomplete, release), rw.readLock()));
       bs = blocks;
     } finally {
       rw.readLock().unlock();
@@ -1344,20 +1524,29 @@ public final class Tsdb implements Closeable {
    * the report of this branch): a block holding matching data makes this fail.
    */
   public void delete(long mint, long maxt, Matcher... matchers) throws IOException {
-    for (Block b : blocks) {
-      if (b.overlapsClosedInterval(mint, maxt)) {
-        try (Querier q = b.querier(mint, maxt)) {
-          SeriesSet ss = q.select(false, List.of(matchers));
-          if (ss.next()) {
-            throw new UnsupportedOperationException(
-                "deleting from blocks is not supported yet: block " + b.meta().ulid() + " holds " + ss.at().labels());
-          }
-        }
-      }
-    }
     commitLock.lock();
     try {
+      awaitApplies();
       checkOpen();
+      // Blocks first (Go's DB.Delete): their tombstones files are replaced atomically; the
+      // blocks are opened again so that queriers see them.
+      if (maintenance().delete(mint, maxt, List.of(matchers)) > 0) {
+        List<Block> nb = new ArrayList<>();
+        for (Block b : blocks) {
+          if (b.overlapsClosedInterval(mint, maxt)) {
+            retiredBlocks.add(b);
+            nb.add(Block.open(b.dir()));
+          } else {
+            nb.add(b);
+          }
+        }
+        rw.writeLock().lock();
+        try {
+          blocks = List.copyOf(nb);
+        } finally {
+          rw.writeLock().unlock();
+        }
+      }
       List<Refs.RefTombstone> stones = new ArrayList<>();
       rw.readLock().lock();
       try {
@@ -1410,6 +1599,7 @@ public final class Tsdb implements Closeable {
   public void snapshot(Path target) throws IOException {
     commitLock.lock();
     try {
+      awaitApplies();
       checkOpen();
       Files.createDirectories(target);
       try (Stream<Path> s = Files.list(target)) {
@@ -1522,7 +1712,9 @@ public final class Tsdb implements Closeable {
   @Override
   public void close() throws IOException {
     if (compactor != null) {
-      compactor.shutdownNow();
+      // No interrupt: an interrupted FileChannel closes itself, which would fail the head
+      // chunk writer; a running compaction is waited for instead.
+      compactor.shutdown();
       try {
         compactor.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
       } catch (InterruptedException e) {
@@ -1531,6 +1723,7 @@ public final class Tsdb implements Closeable {
     }
     commitLock.lock();
     try {
+      awaitApplies();
       if (closed) {
         return;
       }
@@ -1543,7 +1736,26 @@ public final class Tsdb implements Closeable {
           first = e;
         }
       }
-      for (Closeable c : new Closeable[] {chunkWriter, wal, wbl, head, blocksDb, lock::release, lockChannel}) {
+      List<Closeable> toClose = new ArrayList<>(List.of(chunkWriter, wal));
+      if (wbl != null) {
+        toClose.add(wbl);
+      }
+      toClose.addAll(List.of(head, blocksDb));
+      // Blocks loaded after open (compactions, deletions) are not closed by blocksDb.
+      List<Block> initial = blocksDb.blocks();
+      for (Block b : retiredBlocks) {
+        if (!initial.contains(b)) {
+          toClose.add(b);
+        }
+      }
+      for (Block b : blocks) {
+        if (!initial.contains(b)) {
+          toClose.add(b);
+        }
+      }
+      toClose.add(lock::release);
+      toClose.add(lockChannel);
+      for (Closeable c : toClose) {
         if (c == null) {
           continue;
         }

@@ -707,4 +707,39 @@ class TsdbTest {
     }
     assertThat(allReadOnly(tmp)).isEqualTo(want);
   }
+
+  @Test
+  void deleteReachesBlocksAndRetentionDropsOldBlocks() throws Exception {
+    TsdbOptions o = TsdbOptions.defaults().withCompaction(false);
+    long start = T0 - T0 % 7_200_000L;
+    Labels a = Labels.of("__name__", "r", "k", "a");
+    try (Tsdb db = Tsdb.open(tmp, o)) {
+      for (int i = 0; i < 12 * 60; i++) {
+        try (Appender app = db.appender()) {
+          app.append(a, start + i * 60_000L, i);
+          app.commit();
+        }
+      }
+      db.compact();
+      assertThat(db.blocks()).isNotEmpty();
+      // In the first block: a tombstone in the block, seen at once and after reopening.
+      db.delete(start + 10 * 60_000L, start + 19 * 60_000L, Matcher.equal("k", "a"));
+      assertThat(all(db).get(a)).hasSize(12 * 60 - 10);
+    }
+    try (Tsdb db = Tsdb.open(tmp, o)) {
+      assertThat(all(db).get(a)).hasSize(12 * 60 - 10).doesNotContain(f(start + 10 * 60_000L, 10));
+    }
+    // Time retention of 4 h: blocks ending more than 4 h before the newest block's end go.
+    try (Tsdb db = Tsdb.open(tmp, o.withRetention(Duration.ofHours(4), 0))) {
+      int before = db.blocks().size();
+      try (Appender app = db.appender()) {
+        app.append(a, start + 12 * 60 * 60_000L, 1);
+        app.commit();
+      }
+      db.compact();
+      assertThat(db.blocks().size()).isLessThan(before + 1);
+      long newestEnd = db.blocks().get(db.blocks().size() - 1).meta().maxTime();
+      assertThat(db.blocks()).allSatisfy(b -> assertThat(b.meta().maxTime()).isGreaterThan(newestEnd - 4 * 3_600_000L));
+    }
+  }
 }
