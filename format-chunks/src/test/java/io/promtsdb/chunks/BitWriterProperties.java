@@ -123,6 +123,39 @@ class BitWriterProperties {
     assertThat(w.toByteArray()).isEqualTo(fresh.bytes(header + 1));
   }
 
+  /**
+   * The table-driven {@link Varbit#putInt} writes the bits of Go's chain of {@code bitRange}
+   * checks, for values around every bucket boundary and anywhere else.
+   */
+  @Property(tries = 1000)
+  void varbitIntBucketsEqualTheRangeChain(@ForAll long any, @ForAll @IntRange(min = 0, max = 8) int k,
+      @ForAll @IntRange(min = -3, max = 3) int nudge) {
+    int[] payload = {3, 6, 9, 12, 18, 25, 56, 64};
+    long edge = k == 8 ? any : (1L << (payload[k] - 1)) * (nudge < 0 ? -1 : 1) + nudge;
+    for (long val : new long[] {any, edge, -edge, edge + 1, edge - 1}) {
+      BitWriter w = new BitWriter(0, 16, WriterFlavor.PROMETHEUS_3);
+      Varbit.putInt(w, val);
+      Model m = new Model();
+      if (val == 0) {
+        m.put(0, 1);
+      } else {
+        int b = 0;
+        while (b < 7 && !Varbit.bitRange(val, payload[b])) {
+          b++;
+        }
+        // b + 1 ones and a zero, or eight ones for the 64-bit bucket; then the payload.
+        if (b < 7) {
+          m.put(((1L << (b + 1)) - 1) << 1, b + 2);
+        } else {
+          m.put(0xFF, 8);
+        }
+        m.put(val, payload[b]);
+      }
+      assertThat(w.bitPosition()).isEqualTo(m.pos);
+      assertThat(w.toByteArray()).isEqualTo(m.bytes((int) ((m.pos + 7) >>> 3)));
+    }
+  }
+
   private static BitSet shifted(int b, int byteIndex) {
     BitSet s = new BitSet();
     for (int j = 0; j < 8; j++) {
