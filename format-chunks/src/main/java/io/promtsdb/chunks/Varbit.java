@@ -25,35 +25,30 @@ final class Varbit {
     return -(half - 1) <= x && x <= half;
   }
 
-  /** Go's {@code putVarbitInt} (and {@code putVarbitIntFast}, which writes the same bits). */
+  /**
+   * Go's {@code putVarbitInt} (and {@code putVarbitIntFast}, which writes the same bits). A chain
+   * of range checks: histogram bucket deltas are nearly always 0 or in the first bucket, where
+   * it is cheaper than a table lookup by bit length (measured).
+   */
   static void putInt(BitWriter w, long val) {
     if (val == 0) {
       w.writeZero();
-      return;
-    }
-    // val is in bitRange(val, n) exactly when val - 1 fits n bits of two's complement, so the
-    // bucket follows from the bit length of val - 1, without a chain of range checks.
-    long x = val - 1;
-    int k = BUCKET_BY_LENGTH[65 - Long.numberOfLeadingZeros(x ^ (x >> 63))];
-    w.writePrefixed(BUCKET_PREFIX[k], BUCKET_PREFIX_BITS[k], val, BUCKET_PAYLOAD_BITS[k]);
-  }
-
-  /** Buckets 1..8 of {@link #putInt}: prefix bits, prefix value and payload bits. */
-  private static final int[] BUCKET_PREFIX_BITS = {0, 2, 3, 4, 5, 6, 7, 8, 8};
-  private static final long[] BUCKET_PREFIX =
-      {0, 0b10, 0b110, 0b1110, 0b11110, 0b111110, 0b1111110, 0b11111110, 0b11111111};
-  private static final int[] BUCKET_PAYLOAD_BITS = {0, 3, 6, 9, 12, 18, 25, 56, 64};
-
-  /** For a two's complement length of 1..64 bits, the smallest bucket whose payload holds it. */
-  private static final byte[] BUCKET_BY_LENGTH = new byte[65];
-
-  static {
-    for (int len = 1; len <= 64; len++) {
-      int k = 1;
-      while (BUCKET_PAYLOAD_BITS[k] < len) {
-        k++;
-      }
-      BUCKET_BY_LENGTH[len] = (byte) k;
+    } else if (bitRange(val, 3)) {
+      w.writePrefixed(0b10, 2, val, 3);
+    } else if (bitRange(val, 6)) {
+      w.writePrefixed(0b110, 3, val, 6);
+    } else if (bitRange(val, 9)) {
+      w.writePrefixed(0b1110, 4, val, 9);
+    } else if (bitRange(val, 12)) {
+      w.writePrefixed(0b11110, 5, val, 12);
+    } else if (bitRange(val, 18)) {
+      w.writePrefixed(0b111110, 6, val, 18);
+    } else if (bitRange(val, 25)) {
+      w.writePrefixed(0b1111110, 7, val, 25);
+    } else if (bitRange(val, 56)) {
+      w.writePrefixed(0b11111110, 8, val, 56);
+    } else {
+      w.writePrefixed(0b11111111, 8, val, 64);
     }
   }
 

@@ -124,8 +124,8 @@ class BitWriterProperties {
   }
 
   /**
-   * The table-driven {@link Varbit#putInt} writes the bits of Go's chain of {@code bitRange}
-   * checks, for values around every bucket boundary and anywhere else.
+   * {@link Varbit#putInt} writes the prefix of the first bucket whose {@code bitRange} holds the
+   * value and the value's low bits, for values around every bucket boundary and anywhere else.
    */
   @Property(tries = 1000)
   void varbitIntBucketsEqualTheRangeChain(@ForAll long any, @ForAll @IntRange(min = 0, max = 8) int k,
