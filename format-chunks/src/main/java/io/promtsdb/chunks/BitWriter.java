@@ -106,10 +106,10 @@ final class BitWriter {
 
   int getByte(int index) {
     int k = index - accByte;
-    if (k >= 0 && k < 8) {
-      return (int) (acc >>> (56 - 8 * k)) & 0xFF;
+    if (k < 0 || k >= 8) {
+      return buf[index] & 0xFF;
     }
-    return buf[index] & 0xFF;
+    return (int) (acc >>> (56 - 8 * k)) & 0xFF;
   }
 
   /** Sets a byte already written (the chunk headers); bits in the accumulator included. */
@@ -130,9 +130,14 @@ final class BitWriter {
     return (getByte(index) << 8) | getByte(index + 1);
   }
 
+  /** Sets two bytes already written; the header's sample count, once per sample. */
   void setShort(int index, int value) {
-    setByte(index, (value >>> 8) & 0xFF);
-    setByte(index + 1, value & 0xFF);
+    if (index + 2 <= accByte) {
+      BigEndian.putShort(buf, index, value);
+    } else {
+      setByte(index, (value >>> 8) & 0xFF);
+      setByte(index + 1, value & 0xFF);
+    }
   }
 
   /** Stores the full accumulator and starts the next word. */

@@ -81,7 +81,17 @@ class BitWriterProperties {
           m.put(payload, n);
         }
         case 6 -> {
-          if (header > 0) {
+          if (header > 1 && r.nextBoolean()) {
+            int i = r.nextInt(header - 1);
+            int v16 = r.nextInt(1 << 16);
+            w.setShort(i, v16);
+            for (int j = 0; j < 2; j++) {
+              int b = j == 0 ? v16 >>> 8 : v16 & 0xFF;
+              m.bits.clear((i + j) * 8, (i + j) * 8 + 8);
+              m.bits.or(shifted(b, i + j));
+            }
+            assertThat(w.getShort(i)).isEqualTo(v16);
+          } else if (header > 0) {
             int i = r.nextInt(header);
             int b = r.nextInt(256);
             w.setByte(i, b);
