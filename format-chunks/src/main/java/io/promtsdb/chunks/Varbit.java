@@ -25,7 +25,11 @@ final class Varbit {
     return -(half - 1) <= x && x <= half;
   }
 
-  /** Go's {@code putVarbitInt} (and {@code putVarbitIntFast}, which writes the same bits). */
+  /**
+   * Go's {@code putVarbitInt} (and {@code putVarbitIntFast}, which writes the same bits). A chain
+   * of range checks: histogram bucket deltas are nearly always 0 or in the first bucket, where
+   * it is cheaper than a table lookup by bit length (measured).
+   */
   static void putInt(BitWriter w, long val) {
     if (val == 0) {
       w.writeZero();

@@ -120,7 +120,7 @@ public final class Xor2Appender implements FloatAppender {
     } else {
       delta = t - this.t;
       w.writeUvarintBytes(delta);
-      writeValue(bits);
+      writeValue(0, 0, bits);
       if (st != this.st) {
         newStDiff = this.t - st;
         firstSTChangeOn = 1;
@@ -165,31 +165,29 @@ public final class Xor2Appender implements FloatAppender {
       }
       return;
     }
+    // The dod record and the value in one write where they fit.
     if (dod >= -(1L << 12) && dod <= (1L << 12) - 1) {
-      w.writePrefixed(0b110, 3, dod, 13);
+      writeValue((0b110L << 13) | (dod & 0x1FFF), 16, bits);
     } else if (dod >= -(1L << 19) && dod <= (1L << 19) - 1) {
-      w.writePrefixed(0b1110, 4, dod, 20);
+      writeValue((0b1110L << 20) | (dod & 0xFFFFF), 24, bits);
     } else {
       w.writePrefixed(0b11110, 5, dod, 64);
-    }
-    if (bits == vBits) {
-      w.writeZero();
-    } else {
-      writeValue(bits);
+      writeValue(0, 0, bits);
     }
   }
 
   /**
-   * {@code <varbit_xor2>}: '0' unchanged, '10' reuse window, '110' new window, '111' stale.
+   * {@code <varbit_xor2>}: '0' unchanged, '10' reuse window, '110' new window, '111' stale,
+   * after the {@code prefixBits} (0..24) bits of {@code prefix}, in one write where they fit.
    */
-  private void writeValue(long bits) {
+  private void writeValue(long prefix, int prefixBits, long bits) {
     if (bits == Values.STALE_NAN_BITS) {
-      w.writeBits(0b111, 3);
+      w.writePrefixed(prefix, prefixBits, 0b111, 3);
       return;
     }
     long delta = bits ^ vBits;
     if (delta == 0) {
-      w.writeZero();
+      w.writePrefixed(prefix, prefixBits, 0, 1);
       return;
     }
     int leading = window >>> 8;
@@ -197,12 +195,13 @@ public final class Xor2Appender implements FloatAppender {
     int newLeading = Math.min(Long.numberOfLeadingZeros(delta), 31);
     int newTrailing = Long.numberOfTrailingZeros(delta);
     if (leading != 0xFF && newLeading >= leading && newTrailing >= trailing) {
-      w.writePrefixed(0b10, 2, delta >>> trailing, 64 - leading - trailing);
+      w.writePrefixed((prefix << 2) | 0b10, prefixBits + 2, delta >>> trailing,
+          64 - leading - trailing);
       return;
     }
     int sig = 64 - newLeading - newTrailing;
-    long prefix = (0b110L << 11) | ((long) newLeading << 6) | (sig & 63);
-    w.writePrefixed(prefix, 14, delta >>> newTrailing, sig);
+    w.writePrefixed((prefix << 14) | (0b110L << 11) | ((long) newLeading << 6) | (sig & 63),
+        prefixBits + 14, delta >>> newTrailing, sig);
     window = (newLeading << 8) | newTrailing;
   }
 

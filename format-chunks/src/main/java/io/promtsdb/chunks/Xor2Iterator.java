@@ -66,165 +66,6 @@ public final class Xor2Iterator implements FloatIterator {
   @Override
   public ValueType next() throws CorruptFormatException {
     int n = numRead;
-    if (n >= 2 && n < numTotal && fastStep(n)) {
-      return ValueType.FLOAT;
-    }
-    return nextGeneral();
-  }
-
-  /**
-   * Sample {@code n >= 2} from at most four 64-bit loads while 8 bytes of the stream remain:
-   * one for the joint control and the dod, one for the value, one more for the significant bits
-   * of a wide new window, one for the start-timestamp varbit. Every field is consumed from the
-   * load at its own start and uses at most {@link BitReader#PEEK_BITS} of it, so nothing read
-   * here lies past the end of the chunk and no overrun check is needed. Everything else (64-bit
-   * dods, stale markers, 64-bit windows, 56- and 64-bit ST varbits, the chunk's last 8 bytes)
-   * returns false with no state changed, for {@link #nextGeneral()}.
-   */
-  private boolean fastStep(int n) {
-    BitReader r = br;
-    byte[] a = r.a;
-    int lim = r.fastLimit;
-    long pos = r.pos;
-    int idx = (int) (pos >>> 3);
-    if (idx > lim) {
-      return false;
-    }
-    long w = BigEndian.getLong(a, idx) << (pos & 7);
-    long td = tDelta;
-    long v = baseline;
-    int m = mbits;
-    int tr = trailing;
-    int ld = leading;
-    long p;
-    decode:
-    {
-      if (w >= 0) {
-        // '0': same delta, same value.
-        p = pos + 1;
-        break decode;
-      }
-      long hpos; // where a new window's leading(5) sigbits(6) header starts
-      if ((w << 1) >= 0) {
-        // '10': same delta, value changed: '0' reuse window, '1' new window.
-        if ((w << 2) >= 0) {
-          if (m > BitReader.PEEK_BITS - 3) {
-            return false;
-          }
-          v ^= ((w << 3) >>> (64 - m)) << tr;
-          p = pos + 3 + m;
-          break decode;
-        }
-        hpos = pos + 3;
-      } else {
-        long vpos;
-        if ((w << 2) >= 0) {
-          // '110': 13-bit dod.
-          td += (w << 3) >> 51;
-          vpos = pos + 16;
-        } else if ((w << 3) >= 0) {
-          // '1110': 20-bit dod.
-          td += (w << 4) >> 44;
-          vpos = pos + 24;
-        } else {
-          return false;
-        }
-        int vidx = (int) (vpos >>> 3);
-        if (vidx > lim) {
-          return false;
-        }
-        // <varbit_xor2>: '0' unchanged, '10' reuse window, '110' new window, '111' stale.
-        long y = BigEndian.getLong(a, vidx) << (vpos & 7);
-        if (y >= 0) {
-          p = vpos + 1;
-          break decode;
-        }
-        if ((y << 1) >= 0) {
-          if (m > BitReader.PEEK_BITS - 2) {
-            return false;
-          }
-          v ^= ((y << 2) >>> (64 - m)) << tr;
-          p = vpos + 2 + m;
-          break decode;
-        }
-        if ((y << 2) < 0) {
-          return false;
-        }
-        hpos = vpos + 3;
-      }
-      int hidx = (int) (hpos >>> 3);
-      if (hidx > lim) {
-        return false;
-      }
-      long h = BigEndian.getLong(a, hidx) << (hpos & 7);
-      int lead = (int) (h >>> 59);
-      int sig = (int) ((h << 5) >>> 58);
-      if (sig == 0 || lead + sig > 64) {
-        return false;
-      }
-      long bits;
-      if (sig <= BitReader.PEEK_BITS - 11) {
-        bits = (h << 11) >>> (64 - sig);
-      } else {
-        // Wide windows (typical of gauges): the significant bits from their own load.
-        long bpos = hpos + 11;
-        int bidx = (int) (bpos >>> 3);
-        if (bidx > lim || sig > BitReader.PEEK_BITS) {
-          return false;
-        }
-        bits = (BigEndian.getLong(a, bidx) << (bpos & 7)) >>> (64 - sig);
-      }
-      ld = lead;
-      tr = 64 - lead - sig;
-      m = sig;
-      v ^= bits << tr;
-      p = hpos + 11 + sig;
-    }
-    long sd = stDiff;
-    long s = st;
-    int fc = firstSTChangeOn;
-    if (fc > 0 && n >= fc) {
-      int sidx = (int) (p >>> 3);
-      if (sidx > lim) {
-        return false;
-      }
-      long u = BigEndian.getLong(a, sidx) << (p & 7);
-      long sdod;
-      if (u >= 0) {
-        sdod = 0;
-        p++;
-      } else {
-        int ones = Long.numberOfLeadingZeros(~u);
-        if (ones > 6) {
-          return false;
-        }
-        int sz = Varbit.PAYLOAD_BITS[ones];
-        sdod = (u << (ones + 1)) >>> (64 - sz);
-        if (sdod > (1L << (sz - 1))) {
-          sdod -= 1L << sz;
-        }
-        p += ones + 1 + sz;
-      }
-      sd = n == fc ? sdod : sd + sdod;
-      s = t - sd;
-    }
-    st = s;
-    stDiff = sd;
-    t += td;
-    tDelta = td;
-    vBits = v;
-    baseline = v;
-    mbits = m;
-    trailing = tr;
-    leading = ld;
-    r.pos = p;
-    numRead = n + 1;
-    return true;
-  }
-
-  /** One sample by the general path (every case, every check); the fast path's reference. */
-  ValueType nextGeneral() throws CorruptFormatException {
-    int n = numRead;
     if (n >= numTotal) {
       if (pending != null) {
         CorruptFormatException e = pending;
@@ -332,6 +173,9 @@ public final class Xor2Iterator implements FloatIterator {
       pending = null;
       throw e;
     }
+    BitReader r = br;
+    byte[] a = r.a;
+    int lim = r.fastLimit;
     int total = numTotal;
     int count = 0;
     while (count < max) {
@@ -339,17 +183,73 @@ public final class Xor2Iterator implements FloatIterator {
       if (n >= total) {
         break;
       }
-      if (n < 2 || !fastStep(n)) {
-        try {
-          nextGeneral();
-        } catch (CorruptFormatException e) {
-          if (count == 0) {
-            throw e;
+      long pos = r.pos;
+      int idx = (int) (pos >>> 3);
+      if (n >= 2 && idx <= lim) {
+        long w = BigEndian.getLong(a, idx) << (pos & 7);
+        long td = tDelta;
+        long v = baseline;
+        int used;
+        int m = mbits;
+        if (w >= 0) {
+          // '0': same delta, same value.
+          used = 1;
+        } else if ((w << 1) >= 0) {
+          // '10' then '0' + window bits: same delta, value in the window.
+          if ((w << 2) >= 0 && 3 + m <= BitReader.PEEK_BITS - 1) {
+            v ^= ((w << 3) >>> (64 - m)) << trailing;
+            used = 3 + m;
+          } else {
+            used = -1;
           }
-          // Keep what was decoded; the caller gets the error on its next call.
-          pending = e;
-          return count;
+        } else if ((w << 2) >= 0) {
+          // '110' + 13-bit dod, then '0' (unchanged) or '10' + window bits.
+          td += (w << 3) >> 51;
+          long x = w << 16;
+          if (x >= 0) {
+            used = 17;
+          } else if ((x << 1) >= 0 && 18 + m <= BitReader.PEEK_BITS - 1) {
+            v ^= ((x << 2) >>> (64 - m)) << trailing;
+            used = 18 + m;
+          } else {
+            used = -1;
+          }
+        } else {
+          used = -1;
         }
+        // Start timestamps: only an unchanged ST difference (a single 0 bit) stays on this path.
+        boolean stActive = firstSTChangeOn > 0 && n >= firstSTChangeOn;
+        if (used > 0 && (!stActive || (w << used) >= 0)) {
+          if (stActive) {
+            used++;
+            stDiff = n == firstSTChangeOn ? 0 : stDiff;
+            st = t - stDiff;
+          }
+          t += td;
+          tDelta = td;
+          vBits = v;
+          baseline = v;
+          r.pos = pos + used;
+          numRead = n + 1;
+          ts[off + count] = t;
+          valueBits[off + count] = v;
+          count++;
+          continue;
+        }
+      }
+      ValueType vt;
+      try {
+        vt = next();
+      } catch (CorruptFormatException e) {
+        if (count == 0) {
+          throw e;
+        }
+        // Keep what was decoded; the caller gets the error on its next call.
+        pending = e;
+        return count;
+      }
+      if (vt == ValueType.NONE) {
+        break;
       }
       ts[off + count] = t;
       valueBits[off + count] = vBits;

@@ -116,20 +116,17 @@ public final class XorAppender implements FloatAppender {
             && Long.numberOfTrailingZeros(x) >= trailing) {
           w.writePrefixed(0b010, 3, x >>> trailing, 64 - leading - trailing);
         } else {
-          w.writeZero();
-          writeNewWindow(x);
+          writeValue(0, 1, x);
         }
+      } else if (Varbit.bitRange(dod, 14)) {
+        writeValue((0b10L << 14) | (dod & 0x3FFF), 16, x);
+      } else if (Varbit.bitRange(dod, 17)) {
+        writeValue((0b110L << 17) | (dod & 0x1FFFF), 20, x);
+      } else if (Varbit.bitRange(dod, 20)) {
+        writeValue((0b1110L << 20) | (dod & 0xFFFFF), 24, x);
       } else {
-        if (Varbit.bitRange(dod, 14)) {
-          w.writePrefixed(0b10, 2, dod, 14);
-        } else if (Varbit.bitRange(dod, 17)) {
-          w.writePrefixed(0b110, 3, dod, 17);
-        } else if (Varbit.bitRange(dod, 20)) {
-          w.writePrefixed(0b1110, 4, dod, 20);
-        } else {
-          w.writePrefixed(0b1111, 4, dod, 64);
-        }
-        writeValue(x);
+        w.writePrefixed(0b1111, 4, dod, 64);
+        writeValue(0, 0, x);
       }
     } else if (n == 0) {
       w.writeVarintBytes(t);
@@ -137,7 +134,7 @@ public final class XorAppender implements FloatAppender {
     } else {
       delta = t - this.t;
       w.writeUvarintBytes(delta);
-      writeValue(bits ^ vBits);
+      writeValue(0, 0, bits ^ vBits);
     }
     this.t = t;
     this.vBits = bits;
@@ -146,29 +143,28 @@ public final class XorAppender implements FloatAppender {
   }
 
   /**
-   * Go's {@code xorWrite} for the delta {@code x}: '0', '10' and the bits in the current
-   * window, or '11' and a new window. Leading zeros are clamped to 31 (5 bits) when compared
-   * and stored; the window is kept when both counts are at least the window's.
+   * Go's {@code xorWrite} for the delta {@code x}, after the {@code prefixBits} (0..24) bits of
+   * {@code prefix} (the sample's dod record), in one write where they fit: '0', '10' and the
+   * bits in the current window, or '11' and a new window. Leading zeros are clamped to 31 (5
+   * bits) when compared and stored; the window is kept when both counts are at least the
+   * window's. For the 2.x spare byte only the last Go write counts, which is the value's.
    */
-  private void writeValue(long x) {
+  private void writeValue(long prefix, int prefixBits, long x) {
     if (x == 0) {
-      w.writeZero();
+      w.writePrefixed(prefix, prefixBits, 0, 1);
     } else if (leading != 0xFF
         && Long.numberOfLeadingZeros(x) >= leading
         && Long.numberOfTrailingZeros(x) >= trailing) {
-      w.writePrefixed(0b10, 2, x >>> trailing, 64 - leading - trailing);
+      w.writePrefixed((prefix << 2) | 0b10, prefixBits + 2, x >>> trailing, 64 - leading - trailing);
     } else {
-      writeNewWindow(x);
+      int lead = Math.min(Long.numberOfLeadingZeros(x), 31);
+      int trail = Long.numberOfTrailingZeros(x);
+      int sig = 64 - lead - trail;
+      w.writePrefixed((prefix << 13) | (0b11L << 11) | ((long) lead << 6) | (sig & 63),
+          prefixBits + 13, x >>> trail, sig);
+      leading = lead;
+      trailing = trail;
     }
-  }
-
-  private void writeNewWindow(long x) {
-    int lead = Math.min(Long.numberOfLeadingZeros(x), 31);
-    int trail = Long.numberOfTrailingZeros(x);
-    int sig = 64 - lead - trail;
-    w.writePrefixed((0b11L << 11) | ((long) lead << 6) | (sig & 63), 13, x >>> trail, sig);
-    leading = lead;
-    trailing = trail;
   }
 
   /** The chunk as written so far (a copy). */

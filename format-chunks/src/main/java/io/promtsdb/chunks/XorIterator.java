@@ -59,109 +59,6 @@ public final class XorIterator implements FloatIterator {
   @Override
   public ValueType next() throws CorruptFormatException {
     int n = numRead;
-    if (n >= 2 && n < numTotal && fastStep(n)) {
-      return ValueType.FLOAT;
-    }
-    return nextGeneral();
-  }
-
-  /**
-   * Sample {@code n >= 2} from at most three 64-bit loads while 8 bytes of the stream remain:
-   * one for the dod (and, when it is a single 0 bit, the value record), one for the value, one
-   * for the significant bits of a wide new window. Every field is consumed from a load at or
-   * before its start and uses at most {@link BitReader#PEEK_BITS} - 1 bits of it, so nothing read
-   * here lies past the end of the chunk. The rest (64-bit dods, 64-bit windows, the chunk's last
-   * 8 bytes) returns false with no state changed, for {@link #nextGeneral()}.
-   */
-  private boolean fastStep(int n) {
-    BitReader r = br;
-    byte[] a = r.a;
-    int lim = r.fastLimit;
-    long pos = r.pos;
-    int idx = (int) (pos >>> 3);
-    if (idx > lim) {
-      return false;
-    }
-    long w = BigEndian.getLong(a, idx) << (pos & 7);
-    long td = tDelta;
-    long vpos;
-    long y;
-    if (w >= 0) {
-      // dod 0: the value record is in the same load.
-      vpos = pos + 1;
-      y = w << 1;
-    } else {
-      int ones = Long.numberOfLeadingZeros(~w);
-      if (ones == 1) {
-        long d = (w << 2) >>> 50;
-        td += d > (1L << 13) ? d - (1L << 14) : d;
-        vpos = pos + 16;
-      } else if (ones == 2) {
-        long d = (w << 3) >>> 47;
-        td += d > (1L << 16) ? d - (1L << 17) : d;
-        vpos = pos + 20;
-      } else if (ones == 3) {
-        long d = (w << 4) >>> 44;
-        td += d > (1L << 19) ? d - (1L << 20) : d;
-        vpos = pos + 24;
-      } else {
-        return false;
-      }
-      int vidx = (int) (vpos >>> 3);
-      if (vidx > lim) {
-        return false;
-      }
-      y = BigEndian.getLong(a, vidx) << (vpos & 7);
-    }
-    long v = vBits;
-    long p;
-    if (y >= 0) {
-      p = vpos + 1;
-    } else if ((y << 1) >= 0) {
-      // '10': the XOR in the current window.
-      int m = mbits;
-      if (m > BitReader.PEEK_BITS - 3) {
-        return false;
-      }
-      v ^= ((y << 2) >>> (64 - m)) << trailing;
-      p = vpos + 2 + m;
-    } else {
-      // '11': leading(5) sigbits(6, 0 = 64) and the significant bits.
-      int lead = (int) ((y << 2) >>> 59);
-      int sig = (int) ((y << 7) >>> 58);
-      if (sig == 0 || lead + sig > 64) {
-        return false;
-      }
-      long bits;
-      if (sig <= BitReader.PEEK_BITS - 14) {
-        bits = (y << 13) >>> (64 - sig);
-      } else {
-        // Wide windows (typical of gauges): the significant bits from their own load.
-        long bpos = vpos + 13;
-        int bidx = (int) (bpos >>> 3);
-        if (bidx > lim || sig > BitReader.PEEK_BITS) {
-          return false;
-        }
-        bits = (BigEndian.getLong(a, bidx) << (bpos & 7)) >>> (64 - sig);
-      }
-      int tr = 64 - lead - sig;
-      leading = lead;
-      trailing = tr;
-      mbits = sig;
-      v ^= bits << tr;
-      p = vpos + 13 + sig;
-    }
-    vBits = v;
-    tDelta = td;
-    t += td;
-    r.pos = p;
-    numRead = n + 1;
-    return true;
-  }
-
-  /** One sample by the general path (every case, every check); the fast path's reference. */
-  ValueType nextGeneral() throws CorruptFormatException {
-    int n = numRead;
     if (n >= numTotal) {
       if (pending != null) {
         CorruptFormatException e = pending;
@@ -347,7 +244,7 @@ public final class XorIterator implements FloatIterator {
       mbits = m;
       ValueType vt;
       try {
-        vt = nextGeneral();
+        vt = next();
       } catch (CorruptFormatException e) {
         if (count == 0) {
           throw e;
