@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -106,83 +105,21 @@ class WriterBufferingAndSyncTest {
   }
 
   /** Records every sync with the thread that ran it. */
-  static class RecordingFileOps implements FileOps {
+  static class RecordingFileOps extends ForwardingFileOps {
     final List<String> syncs = Collections.synchronizedList(new ArrayList<>());
-    private final FileOps delegate;
 
     RecordingFileOps(FileOps delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public List<Path> list(Path dir) throws IOException {
-      return delegate.list(dir);
-    }
-
-    @Override
-    public void createDirectories(Path dir) throws IOException {
-      delegate.createDirectories(dir);
-    }
-
-    @Override
-    public void rename(Path from, Path to) throws IOException {
-      delegate.rename(from, to);
-    }
-
-    @Override
-    public void delete(Path path) throws IOException {
-      delegate.delete(path);
-    }
-
-    @Override
-    public void deleteRecursively(Path path) throws IOException {
-      delegate.deleteRecursively(path);
-    }
-
-    @Override
-    public void syncDirectory(Path dir) throws IOException {
-      delegate.syncDirectory(dir);
-    }
-
-    @Override
-    public boolean exists(Path path) {
-      return delegate.exists(path);
-    }
-
-    @Override
-    public boolean isDirectory(Path path) {
-      return delegate.isDirectory(path);
+      super(delegate);
     }
 
     @Override
     public SegmentFile openAppend(Path file, boolean create) throws IOException {
-      SegmentFile f = delegate.openAppend(file, create);
       String name = file.getFileName().toString();
-      return new SegmentFile() {
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-          f.write(b, off, len);
-        }
-
-        @Override
-        public void write(ByteBuffer src) throws IOException {
-          f.write(src);
-        }
-
+      return new ForwardingSegmentFile(delegate.openAppend(file, create)) {
         @Override
         public void sync() throws IOException {
           syncs.add(name + "@" + Thread.currentThread().getName());
-          f.sync();
-        }
-
-        @Override
-        public long size() throws IOException {
-          return f.size();
-        }
-
-        @Override
-        public void close() throws IOException {
-          f.close();
+          delegate.sync();
         }
       };
     }
