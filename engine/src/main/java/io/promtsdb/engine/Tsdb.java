@@ -1,16 +1,13 @@
 package io.promtsdb.engine;
 
-import io.promtsdb.chunks.ChunkEncoding;
 import io.promtsdb.chunks.HeadChunkWriter;
 import io.promtsdb.chunks.ValueType;
 import io.promtsdb.core.FloatHistogram;
 import io.promtsdb.core.Histogram;
 import io.promtsdb.core.Labels;
-import io.promtsdb.core.Values;
 import io.promtsdb.index.Postings;
 import io.promtsdb.tombstones.Interval;
 import io.promtsdb.wal.RecordCodec;
-import io.promtsdb.wal.RecordEncoder;
 import io.promtsdb.wal.Refs;
 import io.promtsdb.wal.SegmentReader;
 import io.promtsdb.wal.Segments;
@@ -26,10 +23,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
@@ -69,52 +64,31 @@ public final class Tsdb implements Closeable {
   /** Blocks deleted from disk while open; closed with the database. */
   private final List<Block> retiredBlocks = new ArrayList<>();
   final Head head;
-  private final WalWriter wal;
-  private WalWriter wbl;
-  private final HeadChunkWriter chunkWriter;
+  final WalWriter wal;
+  /** The out-of-order WBL; null while no out-of-order window was ever configured. Set once at open. */
+  WalWriter wbl;
+  final HeadChunkWriter chunkWriter;
   private final ExemplarStorage exemplars;
-  private final RecordEncoder encoder = RecordEncoder.v1();
   private final FileChannel lockChannel;
   private final FileLock lock;
 
   /** Guards head structures against readers: appliers take the write lock briefly. */
   final ReentrantReadWriteLock rw = new ReentrantReadWriteLock();
   /** Serializes commits, rollbacks' WAL writes, deletes and snapshots. */
-  private final ReentrantLock commitLock = new ReentrantLock();
-  /**
-   * Isolation (Go's {@code isolation}): commits get increasing sequence numbers once their WAL
-   * records are written; {@code openApplies} are those still applying. A querier sees the
-   * commits up to {@code lastAssigned} at its creation except the open ones. Guarded by
-   * {@code isoLock}, which is also waited on for applies to finish.
-   */
-  private final Object isoLock = new Object();
-  private long lastAssigned;
-  private final java.util.TreeSet<Long> openApplies = new java.util.TreeSet<>();
-  /** Open queriers by the newest commit below which they see everything (ring entries at or below the minimum may go). */
-  private final TreeMap<Long, Integer> openQueriers = new TreeMap<>();
+  final ReentrantLock commitLock = new ReentrantLock();
+  private final Isolation isolation = new Isolation();
+  private final HeadCommitter committer;
+  private final HeadCompaction headCompaction;
+  /** Next series reference; guarded by the write lock of {@link #rw}. */
   private long nextSeriesRef;
   private final long chunkRange;
   private volatile boolean closed;
-  /** Series removed by head truncation -> the WAL segment current then (Go's {@code Head.deleted}). */
-  private final Map<Long, Integer> deletedSeries = new java.util.HashMap<>();
   private final WalWriter.Options walOptions;
   private final java.util.concurrent.ScheduledExecutorService compactor;
   private final java.util.concurrent.atomic.AtomicBoolean compactionQueued = new java.util.concurrent.atomic.AtomicBoolean();
   private volatile IOException lastCompactionError;
-  private long compactionsTotal;
-  private long compactionsFailed;
   private static final System.Logger LOG = System.getLogger(Tsdb.class.getName());
-
-  // Counters (engine metrics come from these).
-  private long samplesAppended;
-  private long histogramsAppended;
-  private long samplesDroppedAtCommit;
-  private long oooSamplesAppended;
-  private long exemplarsAppended;
-  private long checkpointCreations;
-  private long checkpointFailures;
-  private long walTruncations;
-  private long headTruncations;
+  final EngineCounters counters = new EngineCounters();
   TimedFileOps timedFiles;
 
   private Tsdb(Path dir, TsdbOptions opts, ReadOnlyDb blocksDb, List<Block> blocks, Head head, WalWriter wal,
@@ -132,6 +106,8 @@ public final class Tsdb implements Closeable {
     this.chunkRange = opts.minBlockDuration().toMillis();
     this.nextSeriesRef = head.lastSeriesRef + 1;
     this.walOptions = wal.options();
+    this.committer = new HeadCommitter(this, head, isolation, exemplars);
+    this.headCompaction = new HeadCompaction(this, head, chunkRange, walOptions);
     if (opts.enableCompaction()) {
       this.compactor = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "promtsdb-compaction " + dir);
@@ -281,7 +257,7 @@ public final class Tsdb implements Closeable {
   }
 
   /** Writes the series' m-mapped chunks not yet in a head chunk file (at the end of its list). */
-  private void persistMmapped(MemSeries s) throws IOException {
+  void persistMmapped(MemSeries s) throws IOException {
     int first = s.mmappedChunks.size();
     while (first > 0 && s.mmappedChunks.get(first - 1).ref() == -1 && s.mmappedChunks.get(first - 1).chunk() != null) {
       first--;
@@ -323,17 +299,13 @@ public final class Tsdb implements Closeable {
   }
 
   /** Samples appended to the head since open (in order and out of order, floats and histograms). */
-  public synchronized long samplesAppended() {
-    return samplesAppended + histogramsAppended + oooSamplesAppended;
+  public long samplesAppended() {
+    return counters.samplesAppended();
   }
 
   /** A consistent copy of the engine's counters (what {@link #registerMetrics} exposes). */
-  public synchronized Stats stats() {
-    long syncs = timedFiles == null ? 0 : timedFiles.syncs.get();
-    double syncSeconds = timedFiles == null ? 0 : timedFiles.syncNanos.get() / 1e9;
-    return new Stats(head.numSeries(), head.minTime, head.maxTime, samplesAppended, histogramsAppended,
-        oooSamplesAppended, samplesDroppedAtCommit, exemplarsAppended, compactionsTotal, compactionsFailed,
-        checkpointCreations, checkpointFailures, walTruncations, headTruncations, blocks.size(), syncs, syncSeconds);
+  public Stats stats() {
+    return counters.stats(head, blocks.size(), timedFiles);
   }
 
   /**
@@ -386,8 +358,8 @@ public final class Tsdb implements Closeable {
   }
 
   /** Samples accepted by {@code append} but dropped at commit (a concurrent commit overtook them). */
-  public synchronized long samplesDroppedAtCommit() {
-    return samplesDroppedAtCommit;
+  public long samplesDroppedAtCommit() {
+    return counters.droppedAtCommit();
   }
 
   ExemplarStorage exemplars() {
@@ -469,14 +441,18 @@ public final class Tsdb implements Closeable {
       if (s != null) {
         return s;
       }
-      boolean[] created = new boolean[1];
-      s = head.getOrCreate(nextSeriesRef++, l, created);
-      s.walLogged = false;
-      app.created.add(s);
-      return s;
+      return newSeries(l, app);
     } finally {
       rw.writeLock().unlock();
     }
+  }
+
+  /** A new head series created by {@code app}, not yet in the WAL. Under the write lock. */
+  MemSeries newSeries(Labels l, Appender app) {
+    MemSeries s = head.getOrCreate(nextSeriesRef++, l, new boolean[1]);
+    s.walLogged = false;
+    app.created.add(s);
+    return s;
   }
 
   private static Labels withoutEmpty(Labels l) {
@@ -600,382 +576,23 @@ public final class Tsdb implements Closeable {
     }
   }
 
-  /**
-   * Commits {@code app}: decides which samples still go in (a concurrent commit may have
-   * overtaken some), writes the WAL (and WBL) records, then applies them under the write lock
-   * and publishes the commit to new queriers. Per-series bookkeeping of the commit lives in the
-   * series' scratch fields, which only the commit lock holder uses.
-   */
   void commit(Appender app) throws IOException {
-    long seq;
-    Appender.Pending[] ps;
-    byte[] route;
-    long dropped = 0;
-    long[] prev;
-    List<MemSeries> touched = new ArrayList<>();
-    commitLock.lock();
-    try {
-      checkOpen();
-      long window = opts.outOfOrderTimeWindow().toMillis();
-      long headMaxt = head.maxTime;
-      synchronized (isoLock) {
-        seq = lastAssigned + 1; // taken below only if the WAL write succeeds
-      }
-      int n = app.samples.size();
-      ps = new Appender.Pending[n];
-      route = new byte[n]; // 0 dropped, 1 in order, 2 out of order
-      for (int i = 0; i < n; i++) {
-        Appender.Pending p = staleToHistogram(resolve(app.samples.get(i), app));
-        MemSeries s = p.series();
-        if (s.scratchSeq != seq) {
-          s.scratchSeq = seq;
-          // Logged but maybe not yet applied samples count: per series, samples are logged in
-          // increasing time, in the order they will be applied.
-          synchronized (s) {
-            s.scratchMaxT = Math.max(s.maxTime(), s.loggedMaxT);
-          }
-          s.scratchFlags = 0;
-        }
-        ps[i] = p;
-        long t = p.t();
-        if (t > s.scratchMaxT && t >= app.minValidTime) {
-          s.scratchMaxT = t;
-          route[i] = 1;
-        } else if (t < s.scratchMaxT && window > 0 && t >= headMaxt - window) {
-          route[i] = 2;
-        } else {
-          dropped++;
-        }
-        if (route[i] != 0 && (s.scratchFlags & MemSeries.SCRATCH_BEGUN) == 0) {
-          s.scratchFlags |= MemSeries.SCRATCH_BEGUN;
-          touched.add(s);
-        }
-      }
-      writeLogs(app, seq, ps, route);
-      prev = new long[touched.size()];
-      for (int i = 0; i < prev.length; i++) {
-        MemSeries s = touched.get(i);
-        prev[i] = s.lastLoggedSeq;
-        s.lastLoggedSeq = seq;
-        s.loggedMaxT = Math.max(s.loggedMaxT, s.scratchMaxT);
-      }
-      synchronized (isoLock) {
-        lastAssigned = seq;
-        openApplies.add(seq);
-      }
-    } finally {
-      commitLock.unlock();
-    }
-    try {
-      apply(app, seq, ps, route, dropped, touched, prev);
-    } finally {
-      synchronized (isoLock) {
-        openApplies.remove(seq);
-        isoLock.notifyAll();
-      }
-    }
+    committer.commit(app);
+  }
+
+  void rollback(Appender app) throws IOException {
+    committer.rollback(app);
+  }
+
+  /** After a commit: a head that became compactable is compacted in the background. */
+  void afterCommit() {
     if (compactor != null && compactable() && compactionQueued.compareAndSet(false, true)) {
       compactor.execute(this::backgroundCompaction);
     }
   }
 
-  /** Waits until no commit is applying (callers hold the commit lock, so none starts). */
-  private void awaitApplies() throws IOException {
-    synchronized (isoLock) {
-      while (!openApplies.isEmpty()) {
-        try {
-          isoLock.wait();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new java.io.InterruptedIOException("interrupted while waiting for commits to apply");
-        }
-      }
-    }
-  }
-
-  /**
-   * The series of a pending sample as the head has it now: head truncation may have removed
-   * the series the appender saw (it had no samples then); it is created again, with a new
-   * reference, as Prometheus would on the next append.
-   */
-  private Appender.Pending resolve(Appender.Pending p, Appender app) {
-    MemSeries s = p.series();
-    // Series are removed only under the commit lock, which the caller holds.
-    if (head.getByRef(s.ref) == s) {
-      return p;
-    }
-    rw.writeLock().lock();
-    try {
-      MemSeries n = head.byLabels.get(s.labels);
-      if (n == null) {
-        boolean[] created = new boolean[1];
-        n = head.getOrCreate(nextSeriesRef++, s.labels, created);
-        n.walLogged = false;
-        app.created.add(n);
-      }
-      return new Appender.Pending(n, p.t(), p.v(), p.h(), p.fh());
-    } finally {
-      rw.writeLock().unlock();
-    }
-  }
-
-  /**
-   * Prometheus turns a stale marker for a series whose newest sample is a histogram into a
-   * histogram stale marker of that kind (head_append.go {@code Append}).
-   */
-  private static Appender.Pending staleToHistogram(Appender.Pending p) {
-    if (p.h() != null || p.fh() != null || !Values.isStaleNaN(p.v())) {
-      return p;
-    }
-    MemChunk c;
-    synchronized (p.series()) {
-      c = p.series().headChunk();
-    }
-    if (c == null) {
-      return p;
-    }
-    if (c.encoding == ChunkEncoding.HISTOGRAM) {
-      return new Appender.Pending(p.series(), p.t(), 0, Histogram.builder().sum(p.v()).build(), null);
-    }
-    if (c.encoding == ChunkEncoding.FLOAT_HISTOGRAM) {
-      return new Appender.Pending(p.series(), p.t(), 0, null, FloatHistogram.builder().sum(p.v()).build());
-    }
-    return p;
-  }
-
-  /** Adds a series record for {@code s} unless it is in the WAL or already in this commit's records. */
-  private static void needSeriesRecord(MemSeries s, long seq, List<Refs.RefSeries> out) {
-    if (s.walLogged) {
-      return;
-    }
-    if (s.scratchSeq != seq) {
-      s.scratchSeq = seq;
-      s.scratchMaxT = s.maxTime();
-      s.scratchFlags = 0;
-    }
-    if ((s.scratchFlags & MemSeries.SCRATCH_LOGGED) == 0) {
-      s.scratchFlags |= MemSeries.SCRATCH_LOGGED;
-      out.add(new Refs.RefSeries(s.ref, s.labels));
-    }
-  }
-
-  /** Series records first, then samples, histograms, float histograms, exemplars, metadata (Go's {@code headAppender.log}). */
-  private void writeLogs(Appender app, long seq, Appender.Pending[] ps, byte[] route) throws IOException {
-    List<Refs.RefSeries> series = new ArrayList<>();
-    for (MemSeries s : app.created) {
-      needSeriesRecord(s, seq, series);
-    }
-    List<Refs.RefSample> floats = new ArrayList<>(ps.length);
-    List<Refs.RefHistogramSample> hs = new ArrayList<>();
-    List<Refs.RefFloatHistogramSample> fhs = new ArrayList<>();
-    List<Refs.RefSample> oooFloats = new ArrayList<>();
-    List<Refs.RefHistogramSample> oooHs = new ArrayList<>();
-    List<Refs.RefFloatHistogramSample> oooFhs = new ArrayList<>();
-    for (int i = 0; i < ps.length; i++) {
-      if (route[i] == 0) {
-        continue;
-      }
-      Appender.Pending p = ps[i];
-      MemSeries s = p.series();
-      needSeriesRecord(s, seq, series); // e.g. created by a concurrent appender not yet committed
-      boolean ooo = route[i] == 2;
-      if (p.h() != null) {
-        (ooo ? oooHs : hs).add(new Refs.RefHistogramSample(s.ref, p.t(), p.h()));
-      } else if (p.fh() != null) {
-        (ooo ? oooFhs : fhs).add(new Refs.RefFloatHistogramSample(s.ref, p.t(), p.fh()));
-      } else {
-        (ooo ? oooFloats : floats).add(new Refs.RefSample(s.ref, p.t(), p.v()));
-      }
-    }
-    for (Appender.PendingExemplar e : app.exemplars) {
-      needSeriesRecord(e.series(), seq, series);
-    }
-    for (Appender.PendingMetadata m : app.metadata) {
-      needSeriesRecord(m.series(), seq, series);
-    }
-    List<byte[]> recs = new ArrayList<>();
-    if (!series.isEmpty()) {
-      recs.add(RecordCodec.encode(new WalRecord.Series(series)));
-    }
-    if (!floats.isEmpty()) {
-      recs.add(encoder.samples(floats));
-    }
-    if (!hs.isEmpty()) {
-      recs.addAll(encoder.histogramSamples(hs));
-    }
-    if (!fhs.isEmpty()) {
-      recs.addAll(encoder.floatHistogramSamples(fhs));
-    }
-    if (!app.exemplars.isEmpty()) {
-      List<Refs.RefExemplar> ex = new ArrayList<>();
-      for (Appender.PendingExemplar e : app.exemplars) {
-        ex.add(new Refs.RefExemplar(e.series().ref, e.exemplar().t(), e.exemplar().value(), e.exemplar().labels()));
-      }
-      recs.add(RecordCodec.encode(WalRecord.Exemplars.of(ex)));
-    }
-    if (!app.metadata.isEmpty()) {
-      List<Refs.RefMetadata> md = new ArrayList<>();
-      for (Appender.PendingMetadata m : app.metadata) {
-        md.add(new Refs.RefMetadata(m.series().ref, m.metadata().typeCode(), m.metadata().unit(), m.metadata().help()));
-      }
-      recs.add(RecordCodec.encode(new WalRecord.Metadata(md)));
-    }
-    if (!recs.isEmpty()) {
-      wal.log(recs);
-    }
-    if (!oooFloats.isEmpty() || !oooHs.isEmpty() || !oooFhs.isEmpty()) {
-      List<byte[]> w = new ArrayList<>();
-      if (!oooFloats.isEmpty()) {
-        w.add(encoder.samples(oooFloats));
-      }
-      if (!oooHs.isEmpty()) {
-        w.addAll(encoder.histogramSamples(oooHs));
-      }
-      if (!oooFhs.isEmpty()) {
-        w.addAll(encoder.floatHistogramSamples(oooFhs));
-      }
-      wbl.log(w);
-    }
-    for (Refs.RefSeries r : series) {
-      head.getByRef(r.ref()).walLogged = true;
-    }
-  }
-
-  /**
-   * Applies a logged commit: each series it touches waits until the commit logged before it for
-   * that series has applied (so memory gets samples in WAL order), takes its ring entry and
-   * samples under its monitor; commits touching other series run in parallel.
-   */
-  private void apply(Appender app, long seq, Appender.Pending[] ps, byte[] route, long dropped,
-      List<MemSeries> touched, long[] prev) throws IOException {
-    long low;
-    synchronized (isoLock) {
-      long minOpen = openApplies.isEmpty() ? lastAssigned : openApplies.first() - 1;
-      synchronized (openQueriers) {
-        low = openQueriers.isEmpty() ? minOpen : Math.min(minOpen, openQueriers.firstKey());
-      }
-    }
-    long appended = 0;
-    long histograms = 0;
-    long ooo = 0;
-    long mint = Long.MAX_VALUE;
-    long maxt = Long.MIN_VALUE;
-    long oooMint = Long.MAX_VALUE;
-    long oooMaxt = Long.MIN_VALUE;
-    MemSeries.ChunkOpts co = head.chunkOpts;
-    java.util.IdentityHashMap<MemSeries, Boolean> ready = new java.util.IdentityHashMap<>(touched.size() * 2);
-    java.util.IdentityHashMap<MemSeries, Long> prevOf = new java.util.IdentityHashMap<>(touched.size() * 2);
-    for (int i = 0; i < prev.length; i++) {
-      prevOf.put(touched.get(i), prev[i]);
-    }
-    try {
-      for (int i = 0; i < ps.length; i++) {
-        if (route[i] == 0) {
-          continue;
-        }
-        Appender.Pending p = ps[i];
-        MemSeries s = p.series();
-        synchronized (s) {
-          if (ready.put(s, Boolean.TRUE) == null) {
-            long before = prevOf.get(s);
-            while (s.appliedSeq < before) {
-              try {
-                s.wait();
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("interrupted while applying a commit");
-              }
-            }
-            s.beginCommit(seq, low);
-          }
-          if (route[i] == 2) {
-            if (s.insertOoo(p.t(), p.v(), p.h(), p.fh(), OooChunk.DEFAULT_CAP_MAX)) {
-              ooo++;
-              oooMint = Math.min(oooMint, p.t());
-              oooMaxt = Math.max(oooMaxt, p.t());
-            } else {
-              dropped++;
-            }
-            continue;
-          }
-          int r = p.h() != null ? s.appendHistogram(p.t(), p.h(), co)
-              : p.fh() != null ? s.appendFloatHistogram(p.t(), p.fh(), co)
-              : s.append(p.t(), p.v(), co);
-          if ((r & MemSeries.APPENDED) != 0) {
-            appended++;
-            if (p.h() != null || p.fh() != null) {
-              histograms++;
-            }
-            mint = Math.min(mint, p.t());
-            maxt = Math.max(maxt, p.t());
-          } else {
-            dropped++;
-          }
-        }
-      }
-      for (MemSeries s : touched) {
-        synchronized (s) {
-          if (s.headChunks.size() > 1 && s.mmapChunks() > 0) {
-            synchronized (chunkWriter) {
-              persistMmapped(s);
-            }
-          }
-          s.committedMaxTime = s.maxTime();
-        }
-      }
-      if (maxt != Long.MIN_VALUE) {
-        head.updateMinMaxTime(mint, maxt);
-      }
-      if (oooMaxt != Long.MIN_VALUE) {
-        head.updateMinMaxOooTime(oooMint, oooMaxt);
-      }
-      if (exemplars != null) {
-        for (Appender.PendingExemplar e : app.exemplars) {
-          exemplars.add(e.series(), e.exemplar());
-        }
-      }
-    } finally {
-      // Even after a failure: later commits of these series must not wait forever.
-      for (MemSeries s : touched) {
-        synchronized (s) {
-          if (s.appliedSeq < seq) {
-            s.appliedSeq = seq;
-          }
-          s.notifyAll();
-        }
-      }
-    }
-    synchronized (this) {
-      samplesAppended += appended - histograms;
-      histogramsAppended += histograms;
-      oooSamplesAppended += ooo;
-      exemplarsAppended += exemplars == null ? 0 : app.exemplars.size();
-      samplesDroppedAtCommit += dropped;
-    }
-  }
-
-  /** Series the appender created are written to the WAL even on rollback, as Prometheus does. */
-  void rollback(Appender app) throws IOException {
-    commitLock.lock();
-    try {
-      if (closed) {
-        return;
-      }
-      List<Refs.RefSeries> series = new ArrayList<>();
-      for (MemSeries s : app.created) {
-        if (!s.walLogged) {
-          series.add(new Refs.RefSeries(s.ref, s.labels));
-        }
-      }
-      if (!series.isEmpty()) {
-        wal.log(RecordCodec.encode(new WalRecord.Series(series)));
-        for (MemSeries s : app.created) {
-          s.walLogged = true;
-        }
-      }
-    } finally {
-      commitLock.unlock();
-    }
+  boolean isClosed() {
+    return closed;
   }
 
   // ---- head compaction --------------------------------------------------------------------
@@ -1019,7 +636,7 @@ public final class Tsdb implements Closeable {
     List<BlockMeta> written = new ArrayList<>();
     commitLock.lock();
     try {
-      awaitApplies();
+      isolation.awaitApplies();
       checkOpen();
       long truncatedTo = Long.MIN_VALUE;
       while (compactable()) {
@@ -1027,37 +644,29 @@ public final class Tsdb implements Closeable {
         long maxt = MemSeries.rangeForTimestamp(mint, chunkRange);
         BlockMeta meta;
         try {
-          meta = writeHeadBlock(mint, maxt);
+          meta = headCompaction.writeHeadBlock(mint, maxt);
         } catch (IOException | RuntimeException e) {
-          synchronized (this) {
-            compactionsFailed++;
-          }
+          counters.compaction(true);
           throw e;
         }
         rw.writeLock().lock();
         try {
           if (meta != null) {
-            Block b = Block.open(dir.resolve(meta.ulid().toString()));
-            List<Block> nb = new ArrayList<>(blocks);
-            nb.add(b);
-            nb.sort(java.util.Comparator.comparingLong(x -> x.meta().minTime()));
-            blocks = List.copyOf(nb);
+            addBlocks(List.of(meta));
             written.add(meta);
           }
-          truncateMemory(maxt);
+          headCompaction.truncateMemory(maxt);
         } finally {
           rw.writeLock().unlock();
         }
-        truncateChunkFiles();
+        headCompaction.truncateChunkFiles();
         truncatedTo = maxt;
-        synchronized (this) {
-          compactionsTotal++;
-        }
+        counters.compaction(false);
       }
       if (truncatedTo != Long.MIN_VALUE) {
-        truncateWal(truncatedTo);
+        headCompaction.truncateWal(truncatedTo);
         // Go's DB.Compact: out-of-order data is compacted after a head compaction.
-        written.addAll(compactOooHead());
+        written.addAll(headCompaction.compactOooHead());
       }
       // Then the blocks (Go's compactBlocks, leveled and vertical), and a reload that deletes
       // superseded blocks and those beyond time or size retention.
@@ -1072,122 +681,14 @@ public final class Tsdb implements Closeable {
     return written;
   }
 
-  /**
-   * Go's {@code compactOOOHead}: all out-of-order samples of the head are written as blocks, one
-   * per block range they fall in, marked {@code from-out-of-order} in meta.json; then they leave
-   * the head and the WBL segments holding them are deleted ({@code truncateOOO}). The WBL is
-   * first moved to a new segment so that exactly the compacted records can go. A crash between
-   * the blocks and the WBL truncation replays samples the blocks hold too; queries merge them.
-   * Under the commit lock.
-   */
-  private List<BlockMeta> compactOooHead() throws IOException {
-    List<BlockMeta> out = new ArrayList<>();
-    if (head.minOooTime == Long.MAX_VALUE || wbl == null) {
-      return out;
+  /** Loads the blocks just written into {@link #dir}. Under the write lock. */
+  void addBlocks(List<BlockMeta> metas) throws IOException {
+    List<Block> nb = new ArrayList<>(blocks);
+    for (BlockMeta m : metas) {
+      nb.add(Block.open(dir.resolve(m.ulid().toString())));
     }
-    int firstKept = wbl.nextSegment();
-    List<MemSeries> ss = new ArrayList<>();
-    rw.readLock().lock();
-    try {
-      head.series.forEachValue(x -> {
-        if (x.oooPresent) {
-          ss.add(x);
-        }
-      });
-    } finally {
-      rw.readLock().unlock();
-    }
-    ss.sort(java.util.Comparator.comparing(x -> x.labels));
-    long mint = head.minOooTime;
-    long maxt = head.maxOooTime;
-    for (long t = Math.floorDiv(mint, chunkRange) * chunkRange; t <= maxt; t += chunkRange) {
-      java.util.TreeSet<String> symbols = new java.util.TreeSet<>(io.promtsdb.core.Utf8Order.COMPARATOR);
-      List<ChunkSeries> series = new ArrayList<>();
-      for (MemSeries s : ss) {
-        MemSeries tmp = new MemSeries(s.ref, s.labels);
-        for (OooChunk.OooSample x : oooSamples(s)) {
-          if (x.t() < t || x.t() >= t + chunkRange) {
-            continue;
-          }
-          if (x.h() != null) {
-            tmp.appendHistogram(x.t(), x.h(), head.chunkOpts);
-          } else if (x.fh() != null) {
-            tmp.appendFloatHistogram(x.t(), x.fh(), head.chunkOpts);
-          } else {
-            tmp.append(x.t(), x.v(), head.chunkOpts);
-          }
-        }
-        List<BlockChunk> cs = new ArrayList<>();
-        for (MemChunk c : tmp.headChunks) {
-          if (c.numSamples() > 0) {
-            cs.add(new BlockChunk(c.minTime, c.maxTime, c.chunk()));
-          }
-        }
-        if (cs.isEmpty()) {
-          continue;
-        }
-        s.labels.forEach((n, v) -> {
-          symbols.add(n);
-          symbols.add(v);
-        });
-        series.add(new ChunkSeries(s.labels, cs));
-      }
-      Ulid id = Ulid.generate(System.currentTimeMillis());
-      BlockMeta meta = new BlockMeta(id, t, t + chunkRange, BlockMeta.Stats.EMPTY,
-          new BlockMeta.Compaction(1, List.of(id), false, List.of(), false, List.of(BlockMeta.HINT_FROM_OUT_OF_ORDER)),
-          BlockMeta.VERSION_1);
-      BlockWriter.write(dir, meta, symbols, ChunkSeriesSet.of(series), BlockWriter.Options.DEFAULT).ifPresent(out::add);
-    }
-    rw.writeLock().lock();
-    try {
-      List<Block> nb = new ArrayList<>(blocks);
-      for (BlockMeta m : out) {
-        nb.add(Block.open(dir.resolve(m.ulid().toString())));
-      }
-      nb.sort(java.util.Comparator.comparingLong(x -> x.meta().minTime()));
-      blocks = List.copyOf(nb);
-      for (MemSeries s : ss) {
-        s.oooMmappedChunks = new ArrayList<>(0);
-        s.oooHeadChunk = null;
-        s.oooPresent = false;
-      }
-      head.minOooTime = Long.MAX_VALUE;
-      head.maxOooTime = Long.MIN_VALUE;
-    } finally {
-      rw.writeLock().unlock();
-    }
-    wbl.truncate(firstKept);
-    return out;
-  }
-
-  /** The out-of-order samples of a series, sorted by time, first occurrence of a time kept. */
-  private List<OooChunk.OooSample> oooSamples(MemSeries s) throws IOException {
-    List<OooChunk.OooSample> all = new ArrayList<>();
-    for (MmappedChunk c : s.oooMmappedChunks) {
-      if (c.samples() != null) {
-        all.addAll(c.samples().samples());
-      } else {
-        SampleIterator it = ChunkSampleIterator.of(head.chunkFiles.chunk(c.ref()), null);
-        for (ValueType vt = it.next(); vt != ValueType.NONE; vt = it.next()) {
-          all.add(switch (vt) {
-            case FLOAT -> new OooChunk.OooSample(it.atT(), it.atValue(), null, null);
-            case HISTOGRAM -> new OooChunk.OooSample(it.atT(), 0, it.atHistogram(), null);
-            default -> new OooChunk.OooSample(it.atT(), 0, null, it.atFloatHistogram());
-          });
-        }
-      }
-    }
-    if (s.oooHeadChunk != null) {
-      all.addAll(s.oooHeadChunk.samples);
-    }
-    all.sort(java.util.Comparator.comparingLong(OooChunk.OooSample::t));
-    List<OooChunk.OooSample> dedup = new ArrayList<>(all.size());
-    for (OooChunk.OooSample x : all) {
-      if (dedup.isEmpty() || dedup.get(dedup.size() - 1).t() != x.t()) {
-        dedup.add(x);
-      }
-    }
-    return dedup;
+    nb.sort(java.util.Comparator.comparingLong(x -> x.meta().minTime()));
+    blocks = List.copyOf(nb);
   }
 
   private DataDirMaintenance maintenance() {
@@ -1230,243 +731,8 @@ public final class Tsdb implements Closeable {
   }
 
   /** Head compactions run since open (Prometheus' {@code prometheus_tsdb_compactions_total} counts all levels). */
-  public synchronized long compactionsTotal() {
-    return compactionsTotal;
-  }
-
-  /**
-   * Writes the head's samples in {@code [mint, maxt)} as a block (Go's {@code compactHead} with
-   * a {@code RangeHead}): chunks wholly in the range are copied; chunks reaching outside it or
-   * holding deleted samples are re-encoded from the samples that remain. Returns null when the
-   * range holds no sample (no block, as in Go).
-   */
-  private BlockMeta writeHeadBlock(long mint, long maxt) throws IOException {
-    List<MemSeries> ss = new ArrayList<>();
-    rw.readLock().lock();
-    try {
-      head.series.forEachValue(ss::add);
-    } finally {
-      rw.readLock().unlock();
-    }
-    ss.sort(java.util.Comparator.comparing(x -> x.labels));
-    java.util.TreeSet<String> symbols = new java.util.TreeSet<>(io.promtsdb.core.Utf8Order.COMPARATOR);
-    List<ChunkSeries> out = new ArrayList<>();
-    for (MemSeries s : ss) {
-      List<BlockChunk> cs = rangeChunks(s, mint, maxt);
-      if (cs.isEmpty()) {
-        continue;
-      }
-      s.labels.forEach((n, v) -> {
-        symbols.add(n);
-        symbols.add(v);
-      });
-      out.add(new ChunkSeries(s.labels, cs));
-    }
-    Ulid id = Ulid.generate(System.currentTimeMillis());
-    BlockMeta meta = new BlockMeta(id, mint, maxt, BlockMeta.Stats.EMPTY,
-        new BlockMeta.Compaction(1, List.of(id), false, List.of(), false, List.of()), BlockMeta.VERSION_1);
-    return BlockWriter.write(dir, meta, symbols, ChunkSeriesSet.of(out), BlockWriter.Options.DEFAULT).orElse(null);
-  }
-
-  private List<BlockChunk> rangeChunks(MemSeries s, long mint, long maxt) throws IOException {
-    List<BlockChunk> whole = new ArrayList<>();
-    boolean reencode = false;
-    io.promtsdb.tombstones.Intervals iv = head.tombstones.get(s.ref);
-    for (MmappedChunk c : s.mmappedChunks) {
-      if (c.maxTime() < mint || c.minTime() >= maxt) {
-        continue;
-      }
-      io.promtsdb.chunks.Chunk ch = c.chunk() != null ? c.chunk() : head.chunkFiles.chunk(c.ref());
-      whole.add(new BlockChunk(c.minTime(), c.maxTime(), ch));
-    }
-    for (MemChunk c : s.headChunks) {
-      if (c.numSamples() == 0 || c.maxTime < mint || c.minTime >= maxt) {
-        continue;
-      }
-      whole.add(new BlockChunk(c.minTime, c.maxTime, c.chunk()));
-    }
-    for (BlockChunk c : whole) {
-      if (c.minTime() < mint || c.maxTime() >= maxt || overlaps(iv, c.minTime(), c.maxTime())) {
-        reencode = true;
-        break;
-      }
-    }
-    if (!reencode) {
-      return whole;
-    }
-    // Samples in range and not deleted, cut into chunks as the head cuts them.
-    MemSeries tmp = new MemSeries(s.ref, s.labels);
-    for (BlockChunk c : whole) {
-      SampleIterator it = ChunkSampleIterator.of(c.chunk(), null);
-      for (ValueType vt = it.next(); vt != ValueType.NONE; vt = it.next()) {
-        long t = it.atT();
-        if (t < mint || t >= maxt || deleted(iv, t)) {
-          continue;
-        }
-        switch (vt) {
-          case FLOAT -> tmp.append(t, it.atValue(), head.chunkOpts);
-          case HISTOGRAM -> tmp.appendHistogram(t, it.atHistogram(), head.chunkOpts);
-          default -> tmp.appendFloatHistogram(t, it.atFloatHistogram(), head.chunkOpts);
-        }
-      }
-    }
-    List<BlockChunk> out = new ArrayList<>();
-    for (MemChunk c : tmp.headChunks) {
-      if (c.numSamples() > 0) {
-        out.add(new BlockChunk(c.minTime, c.maxTime, c.chunk()));
-      }
-    }
-    return out;
-  }
-
-  private static boolean overlaps(io.promtsdb.tombstones.Intervals iv, long mint, long maxt) {
-    if (iv == null) {
-      return false;
-    }
-    for (int i = 0; i < iv.size(); i++) {
-      if (iv.mint(i) <= maxt && mint <= iv.maxt(i)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean deleted(io.promtsdb.tombstones.Intervals iv, long t) {
-    return overlaps(iv, t, t);
-  }
-
-  /**
-   * Go's {@code Head.truncateMemory}: the head starts at {@code mint} (and takes no sample
-   * before it); chunks ending before it and series left without chunks go ({@code Head.gc}),
-   * remembered with the current WAL segment so that the checkpoint keeps their records while
-   * later segments may still name them. Under the write lock.
-   */
-  private void truncateMemory(long mint) {
-    synchronized (this) {
-      headTruncations++;
-    }
-    if (head.minTime < mint) {
-      head.minTime = mint;
-    }
-    if (head.minValidTime < mint) {
-      head.minValidTime = mint;
-    }
-    int seg = wal.segment();
-    List<MemSeries> all = new ArrayList<>(head.series.size());
-    head.series.forEachValue(all::add);
-    java.util.Set<Long> gone = new java.util.HashSet<>();
-    List<Labels> affected = new ArrayList<>();
-    for (MemSeries s : all) {
-      s.truncateChunksBefore(mint);
-      s.committedMaxTime = s.maxTime();
-      // A series created by an appender that has not committed yet has no chunks either.
-      if (s.hasChunks() || !s.walLogged) {
-        continue;
-      }
-      gone.add(s.ref);
-      affected.add(s.labels);
-      head.series.remove(s.ref);
-      head.byLabels.remove(s.labels);
-      deletedSeries.put(s.ref, seg);
-    }
-    if (!gone.isEmpty()) {
-      head.postings.delete(gone, affected);
-    }
-    head.tombstones.deleteTombstones(gone);
-    head.tombstones.truncateBefore(mint);
-  }
-
-  /**
-   * Go's {@code ChunkDiskMapper.Truncate}: head chunk files older than the oldest file an
-   * m-mapped chunk still points into are deleted; a new file is started so the current one
-   * can go next time.
-   */
-  private void truncateChunkFiles() throws IOException {
-    long[] min = {Long.MAX_VALUE};
-    rw.readLock().lock();
-    try {
-      head.series.forEachValue(s -> {
-        for (MmappedChunk c : s.mmappedChunks) {
-          if (c.ref() != -1) {
-            min[0] = Math.min(min[0], io.promtsdb.chunks.ChunkDiskMapperRef.fileNumber(c.ref()));
-            break;
-          }
-        }
-        for (MmappedChunk c : s.oooMmappedChunks) {
-          if (c.ref() != -1) {
-            min[0] = Math.min(min[0], io.promtsdb.chunks.ChunkDiskMapperRef.fileNumber(c.ref()));
-          }
-        }
-      });
-    } finally {
-      rw.readLock().unlock();
-    }
-    chunkWriter.flush();
-    chunkWriter.cutNewFile();
-    long current = chunkWriter.currentFileNumber();
-    Path cd = dir.resolve("chunks_head");
-    try (Stream<Path> st = Files.list(cd)) {
-      for (Path p : st.toList()) {
-        String n = p.getFileName().toString();
-        if (n.isEmpty() || n.length() > 10 || !n.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
-          continue;
-        }
-        long num = Long.parseLong(n);
-        if (num < min[0] && num < current) {
-          Files.delete(p);
-        }
-      }
-    }
-  }
-
-  /**
-   * Go's {@code Head.truncateWAL}: a checkpoint of the first two thirds of the WAL segments
-   * (never the last one) keeping the series still in the head (or deleted in a later segment)
-   * and samples at or after {@code mint}; then those segments and older checkpoints go.
-   */
-  private void truncateWal(long mint) throws IOException {
-    Path walDir = wal.dir();
-    List<Segments.SegmentRef> segs = Segments.list(walDir, walOptions.files());
-    if (segs.isEmpty()) {
-      return;
-    }
-    int first = segs.get(0).index();
-    int last = segs.get(segs.size() - 1).index() - 1; // never the segment being written
-    if (last < 0) {
-      return;
-    }
-    last = first + (last - first) * 2 / 3;
-    if (last <= first) {
-      return;
-    }
-    int lastF = last;
-    java.util.function.LongPredicate keep = ref -> {
-      rw.readLock().lock();
-      try {
-        if (head.getByRef(ref) != null) {
-          return true;
-        }
-      } finally {
-        rw.readLock().unlock();
-      }
-      Integer seg = deletedSeries.get(ref);
-      return seg != null && seg > lastF;
-    };
-    try {
-      io.promtsdb.wal.Checkpoints.create(walDir, first, last, keep, mint, false, walOptions);
-    } catch (IOException | RuntimeException e) {
-      synchronized (this) {
-        checkpointFailures++;
-      }
-      throw e;
-    }
-    synchronized (this) {
-      checkpointCreations++;
-      walTruncations++;
-    }
-    wal.truncate(last + 1);
-    io.promtsdb.wal.Checkpoints.deleteBefore(walDir, last, walOptions.files());
-    deletedSeries.values().removeIf(seg -> seg <= lastF);
+  public long compactionsTotal() {
+    return counters.compactions();
   }
 
   // ---- reading ----------------------------------------------------------------------------
@@ -1482,23 +748,8 @@ public final class Tsdb implements Closeable {
     List<Block> bs;
     rw.readLock().lock();
     try {
-      long seq;
-      long[] incomplete;
-      long key;
-      synchronized (isoLock) {
-        seq = lastAssigned;
-        incomplete = openApplies.stream().mapToLong(Long::longValue).toArray();
-        key = incomplete.length == 0 ? seq : incomplete[0] - 1;
-        synchronized (openQueriers) {
-          openQueriers.merge(key, 1, Integer::sum);
-        }
-      }
-      Runnable release = () -> {
-        synchronized (openQueriers) {
-          openQueriers.computeIfPresent(key, (k, n) -> n == 1 ? null : n - 1);
-        }
-      };
-      qs.add(new LockedQuerier(head.liveQuerier(mint, maxt, seq, incomplete, release), rw.readLock()));
+      Isolation.ReadState st = isolation.openQuerier();
+      qs.add(new LockedQuerier(head.liveQuerier(mint, maxt, st.seq(), st.incomplete(), st.release()), rw.readLock()));
       bs = blocks;
     } finally {
       rw.readLock().unlock();
@@ -1526,7 +777,7 @@ public final class Tsdb implements Closeable {
   public void delete(long mint, long maxt, Matcher... matchers) throws IOException {
     commitLock.lock();
     try {
-      awaitApplies();
+      isolation.awaitApplies();
       checkOpen();
       // Blocks first (Go's DB.Delete): their tombstones files are replaced atomically; the
       // blocks are opened again so that queriers see them.
@@ -1599,7 +850,7 @@ public final class Tsdb implements Closeable {
   public void snapshot(Path target) throws IOException {
     commitLock.lock();
     try {
-      awaitApplies();
+      isolation.awaitApplies();
       checkOpen();
       Files.createDirectories(target);
       try (Stream<Path> s = Files.list(target)) {
@@ -1644,65 +895,7 @@ public final class Tsdb implements Closeable {
     }
   }
 
-  /**
-   * Go's {@code Head.ChunkSnapshot} on shutdown: every series with its open head chunk (and the
-   * chunk's last value), the tombstones and the exemplars, named after the WAL position it
-   * covers; a restart loads it and replays only the WAL after that position. The m-mapped chunks
-   * are in the head chunk files already, out-of-order data in the WBL.
-   */
-  private void writeMemorySnapshot() throws IOException {
-    chunkWriter.flush();
-    List<io.promtsdb.wal.SnapshotRecord.Series> series = new ArrayList<>();
-    List<MemSeries> all = new ArrayList<>();
-    head.series.forEachValue(all::add);
-    for (MemSeries s : all) {
-      MemChunk c = s.headChunk();
-      io.promtsdb.wal.SnapshotRecord.HeadChunk hc = null;
-      if (c != null && c.numSamples() > 0) {
-        io.promtsdb.chunks.Chunk ch = c.chunk();
-        SampleIterator it = ChunkSampleIterator.of(ch, null);
-        ValueType last = ValueType.NONE;
-        for (ValueType vt = it.next(); vt != ValueType.NONE; vt = it.next()) {
-          last = vt;
-        }
-        io.promtsdb.wal.SnapshotRecord.LastValue lv = switch (last) {
-          case HISTOGRAM -> new io.promtsdb.wal.SnapshotRecord.LastHistogram(it.atHistogram());
-          case FLOAT_HISTOGRAM -> new io.promtsdb.wal.SnapshotRecord.LastFloatHistogram(it.atFloatHistogram());
-          default -> io.promtsdb.wal.SnapshotRecord.SampleBuf.ofLastValue(it.atValue());
-        };
-        hc = new io.promtsdb.wal.SnapshotRecord.HeadChunk(
-            c.minTime, c.maxTime, ch.encoding().wireByte(), ch.copyBytes(), lv);
-      }
-      series.add(new io.promtsdb.wal.SnapshotRecord.Series(s.ref, s.labels, hc));
-    }
-    List<Refs.RefTombstone> stones = new ArrayList<>();
-    head.tombstones.forEach((ref, iv) -> {
-      for (int i = 0; i < iv.size(); i++) {
-        stones.add(new Refs.RefTombstone(ref, iv.mint(i), iv.maxt(i)));
-      }
-    });
-    List<io.promtsdb.wal.SnapshotRecord.Exemplars> ex = new ArrayList<>();
-    if (exemplars != null) {
-      List<Refs.RefExemplar> buf = new ArrayList<>();
-      exemplars.select(Long.MIN_VALUE, Long.MAX_VALUE, List.of()).forEach((l, es) -> {
-        MemSeries s = head.byLabels.get(l);
-        if (s != null) {
-          for (Exemplar e : es) {
-            buf.add(new Refs.RefExemplar(s.ref, e.t(), e.value(), e.labels()));
-          }
-        }
-      });
-      for (int i = 0; i < buf.size(); i += io.promtsdb.wal.ChunkSnapshots.MAX_EXEMPLARS_PER_RECORD) {
-        ex.add(io.promtsdb.wal.SnapshotRecord.Exemplars.of(
-            buf.subList(i, Math.min(buf.size(), i + io.promtsdb.wal.ChunkSnapshots.MAX_EXEMPLARS_PER_RECORD))));
-      }
-    }
-    long[] pos = wal.lastSegmentAndOffset();
-    io.promtsdb.wal.ChunkSnapshots.write(dir, (int) pos[0], pos[1], series,
-        new io.promtsdb.wal.SnapshotRecord.Tombstones(stones), ex, walOptions);
-  }
-
-  private void checkOpen() throws IOException {
+  void checkOpen() throws IOException {
     if (closed) {
       throw new IOException("db already closed");
     }
@@ -1723,7 +916,7 @@ public final class Tsdb implements Closeable {
     }
     commitLock.lock();
     try {
-      awaitApplies();
+      isolation.awaitApplies();
       if (closed) {
         return;
       }
@@ -1731,7 +924,7 @@ public final class Tsdb implements Closeable {
       IOException first = null;
       if (opts.enableMemorySnapshotOnShutdown()) {
         try {
-          writeMemorySnapshot();
+          MemorySnapshotWriter.write(dir, head, chunkWriter, exemplars, wal, walOptions);
         } catch (IOException e) {
           first = e;
         }
