@@ -415,7 +415,7 @@ public final class RecordCodec {
   }
 
   /** Go's {@code writeSTMarker}: 0 first, then "same as previous", else explicit. */
-  private static void putSt(DataWriter w, long st, long firstSt, long prevSt) {
+  static void putSt(DataWriter w, long st, long firstSt, long prevSt) {
     if (st == 0) {
       w.u8(ST_NONE);
     } else if (st == prevSt) {

@@ -3,6 +3,7 @@ package io.promtsdb.wal;
 import io.promtsdb.wal.Refs.RefFloatHistogramSample;
 import io.promtsdb.wal.Refs.RefHistogramSample;
 import io.promtsdb.wal.Refs.RefSample;
+import io.promtsdb.core.DataWriter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -43,6 +44,43 @@ public final class RecordEncoder {
       v1.add(s.st() == 0 ? s : new RefSample(s.ref(), 0, s.t(), s.v()));
     }
     return RecordCodec.encode(WalRecord.Samples.of(v1));
+  }
+
+  /**
+   * Appends the float samples record of {@code batch} to {@code out}: the bytes {@link
+   * #samples(List)} returns for the same samples, without an object per sample (the write
+   * path encodes every commit this way). An empty batch gives the bare type byte, as an empty
+   * list does.
+   */
+  public void samples(SampleBatch batch, DataWriter out) {
+    int n = batch.size;
+    long[] refs = batch.refs;
+    long[] ts = batch.ts;
+    long[] values = batch.values;
+    if (stStorage) {
+      long[] sts = batch.sts;
+      out.u8(RecordType.SAMPLES_V2.code());
+      if (n == 0) {
+        return;
+      }
+      out.varint(refs[0]).varint(ts[0]).varint(sts[0]).be64(values[0]);
+      for (int i = 1; i < n; i++) {
+        out.varint(refs[i] - refs[i - 1]).varint(ts[i] - ts[0]);
+        RecordCodec.putSt(out, sts[i], sts[0], sts[i - 1]);
+        out.be64(values[i]);
+      }
+      return;
+    }
+    out.u8(RecordType.SAMPLES.code());
+    if (n == 0) {
+      return;
+    }
+    long baseRef = refs[0];
+    long baseTime = ts[0];
+    out.be64(baseRef).be64(baseTime);
+    for (int i = 0; i < n; i++) {
+      out.varint(refs[i] - baseRef).varint(ts[i] - baseTime).be64(values[i]);
+    }
   }
 
   /**

@@ -210,6 +210,38 @@ public final class WalWriter implements Closeable {
     log(Arrays.asList(records));
   }
 
+  /**
+   * Appends a batch of {@code count} records packed back to back in {@code buf}: record k is
+   * {@code buf[ends[k-1], ends[k])} (the first starts at 0). The same as {@link #log(List)} on
+   * copies of those slices, without the copies: an appender encodes its records into one
+   * reused buffer before it takes the commit lock.
+   */
+  public synchronized void log(byte[] buf, int[] ends, int count) throws IOException {
+    Objects.checkFromToIndex(0, count, ends.length);
+    int prev = 0;
+    for (int k = 0; k < count; k++) {
+      if (ends[k] < prev || ends[k] > buf.length) {
+        throw new IllegalArgumentException("record " + k + " ends at " + ends[k] + ", after " + prev);
+      }
+      prev = ends[k];
+    }
+    ensureOpen();
+    try {
+      int from = 0;
+      for (int k = 0; k < count; k++) {
+        logOne(buf, from, ends[k] - from);
+        from = ends[k];
+      }
+      writePending();
+      if (options.syncPolicy() == SyncPolicy.EVERY_BATCH && count > 0) {
+        file.sync();
+      }
+    } catch (IOException e) {
+      failure = e;
+      throw e;
+    }
+  }
+
   private void ensureOpen() throws IOException {
     if (closed) {
       throw new IOException(dir + ": write log is closed");
@@ -228,17 +260,23 @@ public final class WalWriter implements Closeable {
   }
 
   private void logOne(byte[] rec) throws IOException {
+    logOne(rec, 0, rec.length);
+  }
+
+  private void logOne(byte[] rec, int recOff, int recLen) throws IOException {
     if (pageFull()) {
       completePage();
     }
     byte[] enc = rec;
-    int encLen = rec.length;
+    int encOff = recOff;
+    int encLen = recLen;
     Compression c = Compression.NONE;
-    if (compressor != null && rec.length > 0) {
-      int n = compressor.compress(rec, 0, rec.length);
+    if (compressor != null && recLen > 0) {
+      int n = compressor.compress(rec, recOff, recLen);
       // Keep the compressed form only if it saves at least one byte.
-      if (n < rec.length) {
+      if (n < recLen) {
         enc = compressor.buffer();
+        encOff = 0;
         encLen = n;
         c = options.compression();
       }
@@ -256,11 +294,11 @@ public final class WalWriter implements Closeable {
       int type = i == 0 ? (end ? FULL : FIRST) : (end ? LAST : MIDDLE);
       int at = pageStart + alloc;
       crc.reset();
-      crc.update(enc, off, l);
+      crc.update(enc, encOff + off, l);
       b.put(at, (byte) (type | c.flag()));
       b.putShort(at + 1, (short) l);
       b.putInt(at + 3, (int) crc.getValue());
-      b.put(at + FRAGMENT_HEADER_SIZE, enc, off, l);
+      b.put(at + FRAGMENT_HEADER_SIZE, enc, encOff + off, l);
       alloc += l + FRAGMENT_HEADER_SIZE;
       if (pageFull()) {
         completePage();
