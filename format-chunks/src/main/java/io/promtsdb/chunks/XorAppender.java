@@ -29,8 +29,15 @@ public final class XorAppender implements FloatAppender {
   private int leading = 0xFF;
   private int trailing;
 
+  /** Go's first allocation for a chunk ({@code make([]byte, 2, 128)}). */
+  static final int DEFAULT_CAPACITY = 128;
+
   private XorAppender(WriterFlavor flavor) {
-    this.w = new BitWriter(HEADER_BYTES, 128, flavor);
+    this(flavor, DEFAULT_CAPACITY);
+  }
+
+  private XorAppender(WriterFlavor flavor, int initialCapacity) {
+    this.w = new BitWriter(HEADER_BYTES, initialCapacity, flavor);
   }
 
   /** An appender for a new chunk, byte-exact with Prometheus 3.x. */
@@ -41,6 +48,19 @@ public final class XorAppender implements FloatAppender {
   /** An appender for a new chunk written as {@code flavor} writes it. */
   public static XorAppender create(WriterFlavor flavor) {
     return new XorAppender(flavor);
+  }
+
+  /**
+   * An appender for a new chunk whose buffer starts at {@code initialCapacity} bytes (at least
+   * 18; it grows as needed): a head that knows how large its chunks get (the previous chunk of
+   * the series) sizes the buffer once instead of growing it, and keeps small chunks small. The
+   * bytes written do not depend on it.
+   */
+  public static XorAppender create(int initialCapacity) {
+    if (initialCapacity < 0) {
+      throw new IllegalArgumentException("negative capacity " + initialCapacity);
+    }
+    return new XorAppender(WriterFlavor.PROMETHEUS_3, initialCapacity);
   }
 
   /**

@@ -84,6 +84,19 @@ class FloatChunkProperties {
         v2 ? WriterFlavor.PROMETHEUS_2 : WriterFlavor.PROMETHEUS_3)).isEqualTo(c);
   }
 
+  @Property(tries = 200)
+  void xorInitialCapacityDoesNotChangeTheBytes(
+      @ForAll("series") List<Point> points, @ForAll @IntRange(min = 0, max = 300) int capacity) throws Exception {
+    XorAppender sized = XorAppender.create(capacity);
+    XorAppender plain = XorAppender.create();
+    for (Point p : points) {
+      sized.appendBits(p.t(), p.bits());
+      plain.appendBits(p.t(), p.bits());
+      assertThat(sized.sizeBytes()).isEqualTo(plain.sizeBytes());
+    }
+    assertThat(sized.chunk()).isEqualTo(plain.chunk());
+  }
+
   @Property(tries = 300)
   void xor2RoundTrip(@ForAll("series") List<Point> points) throws Exception {
     Xor2Appender a = Xor2Appender.create();
