@@ -21,7 +21,8 @@ final class HeadPostings {
   static final String ALL = "";
 
   private static final class RefList {
-    long[] refs = new long[4];
+    // Most label values (ids, instances) belong to one series or a few: start at one.
+    long[] refs = new long[1];
     int size;
 
     void add(long r) {

@@ -19,14 +19,25 @@ final class MemChunk {
   long minTime;
   long maxTime;
 
+  /**
+   * Bytes an XOR head chunk starts with when nothing better is known: room for about ten
+   * samples (a young series, or one scraped rarely, keeps a small buffer; Go starts at 128).
+   */
+  static final int FIRST_XOR_CAPACITY = 64;
+
   MemChunk(ChunkEncoding encoding, long minTime) {
+    this(encoding, minTime, FIRST_XOR_CAPACITY);
+  }
+
+  /** A new chunk; an XOR chunk's buffer starts at {@code xorCapacity} bytes (it grows as needed). */
+  MemChunk(ChunkEncoding encoding, long minTime, int xorCapacity) {
     this.encoding = encoding;
     this.minTime = minTime;
     this.maxTime = Long.MIN_VALUE;
     switch (encoding) {
       case HISTOGRAM -> histogram = HistogramAppender.create(ChunkEncoding.HISTOGRAM);
       case FLOAT_HISTOGRAM -> floatHistogram = FloatHistogramAppender.create(ChunkEncoding.FLOAT_HISTOGRAM);
-      default -> xor = XorAppender.create();
+      default -> xor = XorAppender.create(xorCapacity);
     }
   }
 

@@ -32,9 +32,10 @@ final class MemSeries {
   final long ref;
   final Labels labels;
 
-  List<MmappedChunk> mmappedChunks = new ArrayList<>(2);
+  // Capacity 0: most series of a young head have no m-mapped chunk yet.
+  List<MmappedChunk> mmappedChunks = new ArrayList<>(0);
   /** Oldest first; the last element is the chunk being appended to. Empty: no head chunk. */
-  final ArrayList<MemChunk> headChunks = new ArrayList<>(1);
+  final HeadChunkList headChunks = new HeadChunkList();
   long firstChunkID;
   long nextAt = Long.MIN_VALUE;
   long mmMaxTime;
@@ -63,9 +64,12 @@ final class MemSeries {
   long scratchSeq = -1;
   long scratchMaxT;
   int scratchFlags;
+  /** Index of the commit's last sample of this series. */
+  int scratchLast;
   static final int SCRATCH_LOGGED = 1;
   static final int SCRATCH_BEGUN = 2;
-  static final int SCRATCH_CUT = 4;
+  /** The series record is in the records the appender encoded before the commit lock. */
+  static final int SCRATCH_SPECULATED = 4;
   /**
    * Commits apply to a series in WAL order: the newest commit that logged samples for it
    * (written under the commit lock) and the newest whose apply finished here (under this
@@ -75,9 +79,19 @@ final class MemSeries {
   long lastLoggedSeq;
   long appliedSeq;
   long loggedMaxT = Long.MIN_VALUE;
-  private long[] txSeq;
-  private long[] txMaxBefore;
-  private int txLen;
+  /**
+   * The isolation ring, oldest first: entries {@code (commit sequence number, in-order max time
+   * before it)}. The newest is in {@code txLastSeq} and {@code txLastMaxBefore} (0: none;
+   * sequence numbers start at 1); older ones, kept only while a querier may need them, are
+   * pairs in {@code txOlder[0, 2 * txOlderLen)}, an array made when needed. Between commits
+   * without open queriers a series holds just the newest entry, with no array to load.
+   */
+  private long txLastSeq;
+  private long txLastMaxBefore;
+  private long[] txOlder;
+  private int txOlderLen;
+  /** Threads waiting in this series' monitor for an earlier commit to apply (rare). */
+  int applyWaiters;
 
   MemSeries(long ref, Labels labels) {
     this.ref = ref;
@@ -90,28 +104,35 @@ final class MemSeries {
    * write lock.
    */
   void beginCommit(long seq, long lowWatermark) {
-    int drop = 0;
-    while (drop < txLen && txSeq[drop] <= lowWatermark) {
-      drop++;
-    }
-    if (drop > 0) {
-      System.arraycopy(txSeq, drop, txSeq, 0, txLen - drop);
-      System.arraycopy(txMaxBefore, drop, txMaxBefore, 0, txLen - drop);
-      txLen -= drop;
-    }
-    if (txLen > 0 && txSeq[txLen - 1] == seq) {
+    if (txLastSeq == seq) {
       return;
     }
-    if (txSeq == null) {
-      txSeq = new long[2];
-      txMaxBefore = new long[2];
-    } else if (txLen == txSeq.length) {
-      txSeq = java.util.Arrays.copyOf(txSeq, txLen * 2);
-      txMaxBefore = java.util.Arrays.copyOf(txMaxBefore, txLen * 2);
+    if (txOlderLen > 0) {
+      long[] r = txOlder;
+      int drop = 0;
+      while (drop < txOlderLen && r[2 * drop] <= lowWatermark) {
+        drop++;
+      }
+      if (drop == txOlderLen) {
+        txOlder = null;
+        txOlderLen = 0;
+      } else if (drop > 0) {
+        System.arraycopy(r, 2 * drop, r, 0, 2 * (txOlderLen - drop));
+        txOlderLen -= drop;
+      }
     }
-    txSeq[txLen] = seq;
-    txMaxBefore[txLen] = maxTime();
-    txLen++;
+    if (txLastSeq != 0 && txLastSeq > lowWatermark) {
+      if (txOlder == null) {
+        txOlder = new long[4];
+      } else if (2 * txOlderLen == txOlder.length) {
+        txOlder = java.util.Arrays.copyOf(txOlder, 4 * txOlderLen);
+      }
+      txOlder[2 * txOlderLen] = txLastSeq;
+      txOlder[2 * txOlderLen + 1] = txLastMaxBefore;
+      txOlderLen++;
+    }
+    txLastSeq = seq;
+    txLastMaxBefore = maxTime();
   }
 
   /**
@@ -120,10 +141,14 @@ final class MemSeries {
    * head's read lock.
    */
   long visibleMaxTime(long seq, long[] incomplete) {
-    for (int i = 0; i < txLen; i++) {
-      if (txSeq[i] > seq || java.util.Arrays.binarySearch(incomplete, txSeq[i]) >= 0) {
-        return txMaxBefore[i];
+    for (int i = 0; i < txOlderLen; i++) {
+      long q = txOlder[2 * i];
+      if (q > seq || java.util.Arrays.binarySearch(incomplete, q) >= 0) {
+        return txOlder[2 * i + 1];
       }
+    }
+    if (txLastSeq != 0 && (txLastSeq > seq || java.util.Arrays.binarySearch(incomplete, txLastSeq) >= 0)) {
+      return txLastMaxBefore;
     }
     return Long.MAX_VALUE;
   }
@@ -134,7 +159,7 @@ final class MemSeries {
   }
 
   MemChunk headChunk() {
-    return headChunks.isEmpty() ? null : headChunks.get(headChunks.size() - 1);
+    return headChunks.last();
   }
 
   long minTime() {
@@ -173,7 +198,11 @@ final class MemSeries {
   }
 
   private MemChunk cutNewHeadChunk(long mint, ChunkEncoding e, long chunkRange) {
-    MemChunk c = new MemChunk(e, mint);
+    MemChunk prev = headChunk();
+    // The previous chunk's size predicts this one's: its buffer is allocated once. 24 bytes of
+    // slack are what the bit writer keeps free past its last full word.
+    int capacity = prev != null && prev.xor != null ? prev.sizeBytes() + 24 : MemChunk.FIRST_XOR_CAPACITY;
+    MemChunk c = new MemChunk(e, mint, capacity);
     headChunks.add(c);
     nextAt = rangeForTimestamp(mint, chunkRange);
     return c;
@@ -185,35 +214,36 @@ final class MemSeries {
 
   /** Go's {@code memSeries.append}: a float sample, in order only. */
   int append(long t, double v, ChunkOpts o) {
-    boolean[] created = new boolean[1];
-    MemChunk c = appendPreprocessor(t, ChunkEncoding.XOR, o, created);
+    MemChunk before = headChunk();
+    MemChunk c = appendPreprocessor(t, ChunkEncoding.XOR, o);
+    // A cut always adds a new head chunk.
+    int created = headChunk() != before ? CHUNK_CREATED : 0;
     if (c == null) {
-      return created[0] ? CHUNK_CREATED : 0;
+      return created;
     }
     c.xor.append(t, v);
     c.maxTime = t;
-    return APPENDED | (created[0] ? CHUNK_CREATED : 0);
+    return APPENDED | created;
   }
 
-  private MemChunk appendPreprocessor(long t, ChunkEncoding e, ChunkOpts o, boolean[] created) {
+  private MemChunk appendPreprocessor(long t, ChunkEncoding e, ChunkOpts o) {
     MemChunk c = headChunk();
+    boolean created = false;
     if (c == null) {
       if (!mmappedChunks.isEmpty() && mmappedChunks.get(mmappedChunks.size() - 1).maxTime() >= t) {
         return null; // already covered by m-mapped chunks
       }
       c = cutNewHeadChunk(t, e, o.chunkRange());
-      created[0] = true;
+      created = true;
     }
     if (c.maxTime >= t) {
       return null; // out of order or duplicate
     }
-    if (!created[0] && c.sizeBytes() > MAX_BYTES_PER_XOR_CHUNK_BEFORE_APPEND) {
+    if (!created && c.sizeBytes() > MAX_BYTES_PER_XOR_CHUNK_BEFORE_APPEND) {
       c = cutNewHeadChunk(t, e, o.chunkRange());
-      created[0] = true;
     }
     if (c.encoding != e) {
       c = cutNewHeadChunk(t, e, o.chunkRange());
-      created[0] = true;
     }
     int numSamples = c.numSamples();
     if (numSamples == 0) {
@@ -225,26 +255,26 @@ final class MemSeries {
     }
     if (t >= nextAt || numSamples >= o.samplesPerChunk() * 2) {
       c = cutNewHeadChunk(t, e, o.chunkRange());
-      created[0] = true;
     }
     return c;
   }
 
-  private MemChunk histogramsAppendPreprocessor(long t, ChunkEncoding e, ChunkOpts o, boolean[] created) {
+  private MemChunk histogramsAppendPreprocessor(long t, ChunkEncoding e, ChunkOpts o) {
     MemChunk c = headChunk();
+    boolean created = false;
     if (c == null) {
       if (!mmappedChunks.isEmpty() && mmappedChunks.get(mmappedChunks.size() - 1).maxTime() >= t) {
         return null;
       }
       c = cutNewHeadChunk(t, e, o.chunkRange());
-      created[0] = true;
+      created = true;
     }
     if (c.maxTime >= t) {
       return null;
     }
     if (c.encoding != e) {
       c = cutNewHeadChunk(t, e, o.chunkRange());
-      created[0] = true;
+      created = true;
     }
     int numSamples = c.numSamples();
     int numBytes = c.sizeBytes();
@@ -262,9 +292,9 @@ final class MemSeries {
     if ((t >= nextAt || numBytes >= TARGET_BYTES_PER_HISTOGRAM_CHUNK * 2)
         && (numSamples >= MIN_SAMPLES_PER_HISTOGRAM_CHUNK || t >= nextChunkRangeStart)) {
       c = cutNewHeadChunk(t, e, o.chunkRange());
-      created[0] = true;
+      created = true;
     }
-    if (created[0]) {
+    if (created) {
       histogramChunkHasComputedEndTime = false;
     }
     return c;
@@ -274,19 +304,19 @@ final class MemSeries {
   int appendHistogram(long t, Histogram h, ChunkOpts o) {
     MemChunk before = headChunk();
     HistogramAppender prevApp = before == null ? null : before.histogram;
-    boolean[] created = new boolean[1];
-    MemChunk c = histogramsAppendPreprocessor(t, ChunkEncoding.HISTOGRAM, o, created);
+    MemChunk c = histogramsAppendPreprocessor(t, ChunkEncoding.HISTOGRAM, o);
+    boolean created = headChunk() != before;
     if (c == null) {
-      return created[0] ? CHUNK_CREATED : 0;
+      return created ? CHUNK_CREATED : 0;
     }
-    if (!created[0]) {
+    if (!created) {
       prevApp = null; // continuing the current chunk
     }
     AppendResult<HistogramAppender> r = c.histogram.appendHistogram(prevApp, 0, t, h, false);
     switch (r.outcome()) {
       case APPENDED -> {
         c.maxTime = t;
-        return APPENDED | (created[0] ? CHUNK_CREATED : 0);
+        return APPENDED | (created ? CHUNK_CREATED : 0);
       }
       case RECODED -> {
         c.histogram = r.appender();
@@ -308,19 +338,19 @@ final class MemSeries {
   int appendFloatHistogram(long t, FloatHistogram fh, ChunkOpts o) {
     MemChunk before = headChunk();
     FloatHistogramAppender prevApp = before == null ? null : before.floatHistogram;
-    boolean[] created = new boolean[1];
-    MemChunk c = histogramsAppendPreprocessor(t, ChunkEncoding.FLOAT_HISTOGRAM, o, created);
+    MemChunk c = histogramsAppendPreprocessor(t, ChunkEncoding.FLOAT_HISTOGRAM, o);
+    boolean created = headChunk() != before;
     if (c == null) {
-      return created[0] ? CHUNK_CREATED : 0;
+      return created ? CHUNK_CREATED : 0;
     }
-    if (!created[0]) {
+    if (!created) {
       prevApp = null;
     }
     AppendResult<FloatHistogramAppender> r = c.floatHistogram.appendFloatHistogram(prevApp, 0, t, fh, false);
     switch (r.outcome()) {
       case APPENDED -> {
         c.maxTime = t;
-        return APPENDED | (created[0] ? CHUNK_CREATED : 0);
+        return APPENDED | (created ? CHUNK_CREATED : 0);
       }
       case RECODED -> {
         c.floatHistogram = r.appender();
@@ -351,9 +381,7 @@ final class MemSeries {
       MemChunk c = headChunks.get(i);
       mmappedChunks.add(new MmappedChunk(-1, c.minTime, c.maxTime, c.numSamples(), c.chunk(), null));
     }
-    MemChunk last = headChunks.get(n);
-    headChunks.clear();
-    headChunks.add(last);
+    headChunks.removeFirst(n);
     return n;
   }
 
@@ -406,8 +434,8 @@ final class MemSeries {
         // This chunk and all older ones go, and every m-mapped chunk.
         removedInOrder = (i + 1) + mmappedChunks.size();
         firstChunkID += removedInOrder;
-        headChunks.subList(0, i + 1).clear();
-        mmappedChunks = new ArrayList<>(2);
+        headChunks.removeFirst(i + 1);
+        mmappedChunks = new ArrayList<>(0);
         break;
       }
     }
