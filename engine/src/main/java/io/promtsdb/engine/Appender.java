@@ -29,14 +29,12 @@ import java.util.List;
 public final class Appender implements AutoCloseable {
   private final Tsdb db;
   final long minValidTime;
-  final List<Pending> samples = new ArrayList<>();
-  final List<PendingExemplar> exemplars = new ArrayList<>();
-  final List<PendingMetadata> metadata = new ArrayList<>();
-  final List<MemSeries> created = new ArrayList<>();
+  /** The pending samples; taken from the database's pool at the first sample, given back when done. */
+  AppendBuffer buffer;
+  final List<PendingExemplar> exemplars = new ArrayList<>(0);
+  final List<PendingMetadata> metadata = new ArrayList<>(0);
+  final List<MemSeries> created = new ArrayList<>(0);
   private boolean done;
-
-  /** A sample of one of the three kinds: exactly one of the value fields is used. */
-  record Pending(MemSeries series, long t, double v, Histogram h, FloatHistogram fh) {}
 
   record PendingExemplar(MemSeries series, Exemplar exemplar) {}
 
@@ -45,6 +43,18 @@ public final class Appender implements AutoCloseable {
   Appender(Tsdb db, long minValidTime) {
     this.db = db;
     this.minValidTime = minValidTime;
+  }
+
+  /** Number of pending samples. */
+  int size() {
+    return buffer == null ? 0 : buffer.size;
+  }
+
+  private void add(MemSeries s, long t, double v, Object h) {
+    if (buffer == null) {
+      buffer = db.appendBuffers.take();
+    }
+    buffer.add(s, t, v, h);
   }
 
   /** Appends a float sample to the series with these labels (created if new); returns its reference. */
@@ -60,7 +70,7 @@ public final class Appender implements AutoCloseable {
   private long appendFloat(MemSeries s, long t, double v) throws AppendException {
     ensureOpen();
     db.checkAppendable(s, t, v, null, null, minValidTime);
-    samples.add(new Pending(s, t, v, null, null));
+    add(s, t, v, null);
     return s.ref;
   }
 
@@ -101,7 +111,7 @@ public final class Appender implements AutoCloseable {
     }
     MemSeries s = labels != null ? db.getOrCreate(labels, this) : db.byRef(ref);
     db.checkAppendable(s, t, Double.NaN, h, fh, minValidTime);
-    samples.add(new Pending(s, t, 0, h, fh));
+    add(s, t, 0, h != null ? h : fh);
     return s.ref;
   }
 
@@ -145,7 +155,18 @@ public final class Appender implements AutoCloseable {
   public void commit() throws IOException {
     ensureOpenIo();
     done = true;
-    db.commit(this);
+    try {
+      db.commit(this);
+    } finally {
+      releaseBuffer();
+    }
+  }
+
+  private void releaseBuffer() {
+    if (buffer != null) {
+      db.appendBuffers.give(buffer);
+      buffer = null;
+    }
   }
 
   /** Drops everything appended (Go's {@code Rollback}); series it created stay, as in Prometheus. */
@@ -154,7 +175,11 @@ public final class Appender implements AutoCloseable {
       return;
     }
     done = true;
-    db.rollback(this);
+    try {
+      db.rollback(this);
+    } finally {
+      releaseBuffer();
+    }
   }
 
   /** Rolls back unless committed. */

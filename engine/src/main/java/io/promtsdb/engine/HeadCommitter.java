@@ -35,69 +35,53 @@ final class HeadCommitter {
     this.exemplars = exemplars;
   }
 
+  // Per-sample commit flags in AppendBuffer.flags: the route (0 dropped, 1 in order, 2 out of
+  // order), and whether the sample is its series' first or last routed one in this commit.
+  private static final int ROUTE_MASK = 3;
+  private static final int IN_ORDER = 1;
+  private static final int OUT_OF_ORDER = 2;
+  private static final int FIRST = 4;
+  private static final int LAST = 8;
+
   /**
-   * Commits {@code app}: decides which samples still go in (a concurrent commit may have
-   * overtaken some), writes the WAL (and WBL) records, then applies them under the write lock
-   * and publishes the commit to new queriers. Per-series bookkeeping of the commit lives in the
-   * series' scratch fields, which only the commit lock holder uses.
+   * Commits {@code app}, as Go's {@code headAppender.Commit} does but with the WAL holding only
+   * what goes in: the records are encoded before the commit lock into the appender's buffer,
+   * assuming every sample goes in in order (true unless a concurrent commit overtook one);
+   * under the lock the samples are routed (in order, out of order, dropped) and the records
+   * logged, or encoded again from the routes when the assumption failed; after the lock the
+   * samples are applied, series by series, and the commit published to new queriers.
    */
   void commit(Appender app) throws IOException {
+    AppendBuffer b = app.buffer;
+    boolean speculated = b != null && b.hists == null && app.exemplars.isEmpty() && app.metadata.isEmpty();
+    if (speculated) {
+      encodeSpeculatively(app, b);
+    }
     long seq;
-    Appender.Pending[] ps;
-    byte[] route;
-    long dropped = 0;
-    long[] prev;
-    List<MemSeries> touched = new ArrayList<>();
+    long dropped;
     db.commitLock.lock();
     try {
       db.checkOpen();
-      long window = db.options().outOfOrderTimeWindow().toMillis();
-      long headMaxt = head.maxTime;
       seq = isolation.nextSeq(); // taken below only if the WAL write succeeds
-      int n = app.samples.size();
-      ps = new Appender.Pending[n];
-      route = new byte[n]; // 0 dropped, 1 in order, 2 out of order
-      for (int i = 0; i < n; i++) {
-        Appender.Pending p = staleToHistogram(resolve(app.samples.get(i), app));
-        MemSeries s = p.series();
-        if (s.scratchSeq != seq) {
-          s.scratchSeq = seq;
-          // Logged but maybe not yet applied samples count: per series, samples are logged in
-          // increasing time, in the order they will be applied.
-          synchronized (s) {
-            s.scratchMaxT = Math.max(s.maxTime(), s.loggedMaxT);
-          }
-          s.scratchFlags = 0;
-        }
-        ps[i] = p;
-        long t = p.t();
-        if (t > s.scratchMaxT && t >= app.minValidTime) {
-          s.scratchMaxT = t;
-          route[i] = 1;
-        } else if (t < s.scratchMaxT && window > 0 && t >= headMaxt - window) {
-          route[i] = 2;
-        } else {
-          dropped++;
-        }
-        if (route[i] != 0 && (s.scratchFlags & MemSeries.SCRATCH_BEGUN) == 0) {
-          s.scratchFlags |= MemSeries.SCRATCH_BEGUN;
-          touched.add(s);
-        }
+      try {
+        dropped = route(app, b, seq, speculated);
+      } catch (IOException | RuntimeException | Error e) {
+        forgetScratch(app, b);
+        throw e;
       }
-      writeLogs(app, seq, ps, route);
-      prev = new long[touched.size()];
-      for (int i = 0; i < prev.length; i++) {
-        MemSeries s = touched.get(i);
-        prev[i] = s.lastLoggedSeq;
-        s.lastLoggedSeq = seq;
-        s.loggedMaxT = Math.max(s.loggedMaxT, s.scratchMaxT);
+      if (b != null) {
+        for (int k = 0; k < b.touchedCount; k++) {
+          MemSeries s = b.series[b.touched[k]];
+          s.lastLoggedSeq = seq;
+          s.loggedMaxT = Math.max(s.loggedMaxT, s.scratchMaxT);
+        }
       }
       isolation.publish(seq);
     } finally {
       db.commitLock.unlock();
     }
     try {
-      apply(app, seq, ps, route, dropped, touched, prev);
+      apply(app, b, seq, dropped);
     } finally {
       isolation.finish(seq);
     }
@@ -105,23 +89,159 @@ final class HeadCommitter {
   }
 
   /**
+   * The series records of the series {@code app} created and the float samples record, as they
+   * are when every sample goes in in order: encoded outside the commit lock.
+   */
+  private void encodeSpeculatively(Appender app, AppendBuffer b) {
+    List<Refs.RefSeries> series = null;
+    for (MemSeries s : app.created) {
+      if (!s.walLogged) {
+        if (series == null) {
+          series = new ArrayList<>();
+        }
+        series.add(new Refs.RefSeries(s.ref, s.labels));
+        b.seriesInRecords.add(s);
+      }
+    }
+    if (series != null) {
+      RecordCodec.encode(new WalRecord.Series(series), b.wal);
+      b.endRecord();
+    }
+    if (b.size > 0) {
+      MemSeries[] ss = b.series;
+      long[] ts = b.ts;
+      double[] vs = b.vs;
+      for (int i = 0; i < b.size; i++) {
+        b.floats.add(ss[i].ref, 0, ts[i], vs[i]);
+      }
+      encoder.samples(b.floats, b.wal);
+      b.endRecord();
+    }
+  }
+
+  /** Makes {@code s}'s scratch state that of commit {@code seq} (Go keeps it per commit too). */
+  private static void touch(MemSeries s, long seq) {
+    if (s.scratchSeq != seq) {
+      s.scratchSeq = seq;
+      // Logged but maybe not yet applied samples count: per series, samples are logged in
+      // increasing time, in the order they will be applied. committedMaxTime is the max time
+      // as of the last apply (or replay or truncation); later in-order samples are logged ones.
+      s.scratchMaxT = Math.max(s.committedMaxTime, s.loggedMaxT);
+      s.scratchFlags = 0;
+    }
+  }
+
+  /**
+   * Under the commit lock: decides each sample's route, marks the first and last routed sample
+   * of each series, and writes the WAL (and WBL) records. Returns the number of samples dropped.
+   */
+  private long route(Appender app, AppendBuffer b, long seq, boolean speculated) throws IOException {
+    boolean fast = speculated;
+    if (speculated) {
+      for (MemSeries s : b.seriesInRecords) {
+        touch(s, seq);
+        s.scratchFlags |= MemSeries.SCRATCH_SPECULATED;
+        if (s.walLogged) {
+          fast = false; // a concurrent commit logged it
+        }
+      }
+    }
+    long dropped = 0;
+    int n = b == null ? 0 : b.size;
+    if (n > 0) {
+      long window = db.oooWindowMillis;
+      long headMaxt = head.maxTime;
+      long minValid = app.minValidTime;
+      MemSeries[] ss = b.series;
+      long[] ts = b.ts;
+      byte[] flags = b.flags;
+      int touched = 0;
+      for (int i = 0; i < n; i++) {
+        MemSeries s = ss[i];
+        // Series are removed only under the commit lock, which is held here.
+        if (head.getByRef(s.ref) != s) {
+          s = resolve(s, app);
+          ss[i] = s;
+          fast = false;
+        }
+        if (b.hists == null || b.hists[i] == null) {
+          Object h = staleToHistogram(s, b.vs[i]);
+          if (h != null) {
+            b.setHistogram(i, h);
+            fast = false;
+          }
+        }
+        touch(s, seq);
+        long t = ts[i];
+        int route;
+        if (t > s.scratchMaxT && t >= minValid) {
+          s.scratchMaxT = t;
+          route = IN_ORDER;
+        } else if (t < s.scratchMaxT && window > 0 && t >= headMaxt - window) {
+          route = OUT_OF_ORDER;
+          fast = false;
+        } else {
+          dropped++;
+          flags[i] = 0;
+          fast = false;
+          continue;
+        }
+        if (!s.walLogged && (s.scratchFlags & MemSeries.SCRATCH_SPECULATED) == 0) {
+          fast = false; // e.g. created by a concurrent appender not yet committed
+        }
+        if ((s.scratchFlags & MemSeries.SCRATCH_BEGUN) == 0) {
+          s.scratchFlags |= MemSeries.SCRATCH_BEGUN;
+          route |= FIRST;
+          b.prev[i] = s.lastLoggedSeq;
+          b.touched[touched++] = i;
+        }
+        s.scratchLast = i;
+        flags[i] = (byte) route;
+      }
+      b.touchedCount = touched;
+      for (int k = 0; k < touched; k++) {
+        flags[ss[b.touched[k]].scratchLast] |= LAST;
+      }
+    }
+    if (fast) {
+      if (b.records > 0) {
+        db.wal.log(b.wal.array(), b.recordEnds, b.records);
+      }
+      for (MemSeries s : b.seriesInRecords) {
+        s.walLogged = true;
+      }
+    } else {
+      writeLogs(app, b, seq);
+    }
+    return dropped;
+  }
+
+  /** After a failed route or WAL write: no series keeps scratch state of a commit that did not happen. */
+  private static void forgetScratch(Appender app, AppendBuffer b) {
+    for (MemSeries s : app.created) {
+      s.scratchSeq = -1;
+    }
+    if (b != null) {
+      for (int i = 0; i < b.size; i++) {
+        b.series[i].scratchSeq = -1;
+      }
+      b.touchedCount = 0;
+    }
+  }
+
+  /**
    * The series of a pending sample as the head has it now: head truncation may have removed
    * the series the appender saw (it had no samples then); it is created again, with a new
    * reference, as Prometheus would on the next append.
    */
-  private Appender.Pending resolve(Appender.Pending p, Appender app) {
-    MemSeries s = p.series();
-    // Series are removed only under the commit lock, which the caller holds.
-    if (head.getByRef(s.ref) == s) {
-      return p;
-    }
+  private MemSeries resolve(MemSeries s, Appender app) {
     db.rw.writeLock().lock();
     try {
       MemSeries n = head.byLabels.get(s.labels);
       if (n == null) {
         n = db.newSeries(s.labels, app);
       }
-      return new Appender.Pending(n, p.t(), p.v(), p.h(), p.fh());
+      return n;
     } finally {
       db.rw.writeLock().unlock();
     }
@@ -129,26 +249,27 @@ final class HeadCommitter {
 
   /**
    * Prometheus turns a stale marker for a series whose newest sample is a histogram into a
-   * histogram stale marker of that kind (head_append.go {@code Append}).
+   * histogram stale marker of that kind (head_append.go {@code Append}): that marker, or null
+   * when the sample stays a float.
    */
-  private static Appender.Pending staleToHistogram(Appender.Pending p) {
-    if (p.h() != null || p.fh() != null || !Values.isStaleNaN(p.v())) {
-      return p;
+  private static Object staleToHistogram(MemSeries s, double v) {
+    if (!Values.isStaleNaN(v)) {
+      return null;
     }
     MemChunk c;
-    synchronized (p.series()) {
-      c = p.series().headChunk();
+    synchronized (s) {
+      c = s.headChunk();
     }
     if (c == null) {
-      return p;
+      return null;
     }
     if (c.encoding == ChunkEncoding.HISTOGRAM) {
-      return new Appender.Pending(p.series(), p.t(), 0, Histogram.builder().sum(p.v()).build(), null);
+      return Histogram.builder().sum(v).build();
     }
     if (c.encoding == ChunkEncoding.FLOAT_HISTOGRAM) {
-      return new Appender.Pending(p.series(), p.t(), 0, null, FloatHistogram.builder().sum(p.v()).build());
+      return FloatHistogram.builder().sum(v).build();
     }
-    return p;
+    return null;
   }
 
   /** Adds a series record for {@code s} unless it is in the WAL or already in this commit's records. */
@@ -156,43 +277,46 @@ final class HeadCommitter {
     if (s.walLogged) {
       return;
     }
-    if (s.scratchSeq != seq) {
-      s.scratchSeq = seq;
-      s.scratchMaxT = s.maxTime();
-      s.scratchFlags = 0;
-    }
+    touch(s, seq);
     if ((s.scratchFlags & MemSeries.SCRATCH_LOGGED) == 0) {
       s.scratchFlags |= MemSeries.SCRATCH_LOGGED;
       out.add(new Refs.RefSeries(s.ref, s.labels));
     }
   }
 
-  /** Series records first, then samples, histograms, float histograms, exemplars, metadata (Go's {@code headAppender.log}). */
-  private void writeLogs(Appender app, long seq, Appender.Pending[] ps, byte[] route) throws IOException {
+  /**
+   * The general case, under the commit lock: records from the routes. Series records first,
+   * then samples, histograms, float histograms, exemplars, metadata (Go's {@code
+   * headAppender.log}); out-of-order samples go to the WBL.
+   */
+  private void writeLogs(Appender app, AppendBuffer b, long seq) throws IOException {
     List<Refs.RefSeries> series = new ArrayList<>();
     for (MemSeries s : app.created) {
       needSeriesRecord(s, seq, series);
     }
-    List<Refs.RefSample> floats = new ArrayList<>(ps.length);
+    int n = b == null ? 0 : b.size;
+    List<Refs.RefSample> floats = new ArrayList<>(n);
     List<Refs.RefHistogramSample> hs = new ArrayList<>();
     List<Refs.RefFloatHistogramSample> fhs = new ArrayList<>();
     List<Refs.RefSample> oooFloats = new ArrayList<>();
     List<Refs.RefHistogramSample> oooHs = new ArrayList<>();
     List<Refs.RefFloatHistogramSample> oooFhs = new ArrayList<>();
-    for (int i = 0; i < ps.length; i++) {
-      if (route[i] == 0) {
+    for (int i = 0; i < n; i++) {
+      int route = b.flags[i] & ROUTE_MASK;
+      if (route == 0) {
         continue;
       }
-      Appender.Pending p = ps[i];
-      MemSeries s = p.series();
+      MemSeries s = b.series[i];
       needSeriesRecord(s, seq, series); // e.g. created by a concurrent appender not yet committed
-      boolean ooo = route[i] == 2;
-      if (p.h() != null) {
-        (ooo ? oooHs : hs).add(new Refs.RefHistogramSample(s.ref, p.t(), p.h()));
-      } else if (p.fh() != null) {
-        (ooo ? oooFhs : fhs).add(new Refs.RefFloatHistogramSample(s.ref, p.t(), p.fh()));
+      boolean ooo = route == OUT_OF_ORDER;
+      Object h = b.histogram(i);
+      long t = b.ts[i];
+      if (h instanceof Histogram ih) {
+        (ooo ? oooHs : hs).add(new Refs.RefHistogramSample(s.ref, t, ih));
+      } else if (h instanceof FloatHistogram fh) {
+        (ooo ? oooFhs : fhs).add(new Refs.RefFloatHistogramSample(s.ref, t, fh));
       } else {
-        (ooo ? oooFloats : floats).add(new Refs.RefSample(s.ref, p.t(), p.v()));
+        (ooo ? oooFloats : floats).add(new Refs.RefSample(s.ref, t, b.vs[i]));
       }
     }
     for (Appender.PendingExemplar e : app.exemplars) {
@@ -250,13 +374,13 @@ final class HeadCommitter {
   }
 
   /**
-   * Applies a logged commit: each series it touches waits until the commit logged before it for
-   * that series has applied (so memory gets samples in WAL order), takes its ring entry and
-   * samples under its monitor; commits touching other series run in parallel.
+   * Applies a logged commit, sample by sample under each series' monitor: at a series' first
+   * sample it waits until the commit logged before it for that series has applied (so memory
+   * gets samples in WAL order) and takes its isolation ring entry; at its last it m-maps full
+   * chunks and lets the next commit of the series in. Commits touching other series run in
+   * parallel.
    */
-  private void apply(Appender app, long seq, Appender.Pending[] ps, byte[] route, long dropped,
-      List<MemSeries> touched, long[] prev) throws IOException {
-    long low = isolation.lowWatermark();
+  private void apply(Appender app, AppendBuffer b, long seq, long dropped) throws IOException {
     long appended = 0;
     long histograms = 0;
     long ooo = 0;
@@ -264,65 +388,69 @@ final class HeadCommitter {
     long maxt = Long.MIN_VALUE;
     long oooMint = Long.MAX_VALUE;
     long oooMaxt = Long.MIN_VALUE;
-    MemSeries.ChunkOpts co = head.chunkOpts;
-    java.util.IdentityHashMap<MemSeries, Boolean> ready = new java.util.IdentityHashMap<>(touched.size() * 2);
-    java.util.IdentityHashMap<MemSeries, Long> prevOf = new java.util.IdentityHashMap<>(touched.size() * 2);
-    for (int i = 0; i < prev.length; i++) {
-      prevOf.put(touched.get(i), prev[i]);
-    }
+    int n = b == null ? 0 : b.size;
+    boolean done = false;
     try {
-      for (int i = 0; i < ps.length; i++) {
-        if (route[i] == 0) {
-          continue;
-        }
-        Appender.Pending p = ps[i];
-        MemSeries s = p.series();
-        synchronized (s) {
-          if (ready.put(s, Boolean.TRUE) == null) {
-            long before = prevOf.get(s);
-            while (s.appliedSeq < before) {
-              try {
-                s.wait();
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("interrupted while applying a commit");
-              }
-            }
-            s.beginCommit(seq, low);
-          }
-          if (route[i] == 2) {
-            if (s.insertOoo(p.t(), p.v(), p.h(), p.fh(), OooChunk.DEFAULT_CAP_MAX)) {
-              ooo++;
-              oooMint = Math.min(oooMint, p.t());
-              oooMaxt = Math.max(oooMaxt, p.t());
-            } else {
-              dropped++;
-            }
+      if (n > 0) {
+        long low = isolation.lowWatermark();
+        MemSeries.ChunkOpts co = head.chunkOpts;
+        MemSeries[] ss = b.series;
+        long[] ts = b.ts;
+        double[] vs = b.vs;
+        byte[] flags = b.flags;
+        for (int i = 0; i < n; i++) {
+          int f = flags[i];
+          int route = f & ROUTE_MASK;
+          if (route == 0) {
             continue;
           }
-          int r = p.h() != null ? s.appendHistogram(p.t(), p.h(), co)
-              : p.fh() != null ? s.appendFloatHistogram(p.t(), p.fh(), co)
-              : s.append(p.t(), p.v(), co);
-          if ((r & MemSeries.APPENDED) != 0) {
-            appended++;
-            if (p.h() != null || p.fh() != null) {
-              histograms++;
+          MemSeries s = ss[i];
+          long t = ts[i];
+          synchronized (s) {
+            if ((f & FIRST) != 0) {
+              long before = b.prev[i];
+              while (s.appliedSeq < before) {
+                s.applyWaiters++;
+                try {
+                  s.wait();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  throw new java.io.InterruptedIOException("interrupted while applying a commit");
+                } finally {
+                  s.applyWaiters--;
+                }
+              }
+              s.beginCommit(seq, low);
             }
-            mint = Math.min(mint, p.t());
-            maxt = Math.max(maxt, p.t());
-          } else {
-            dropped++;
-          }
-        }
-      }
-      for (MemSeries s : touched) {
-        synchronized (s) {
-          if (s.headChunks.size() > 1 && s.mmapChunks() > 0) {
-            synchronized (db.chunkWriter) {
-              db.persistMmapped(s);
+            Object h = b.hists == null ? null : b.hists[i];
+            if (route == OUT_OF_ORDER) {
+              if (s.insertOoo(t, vs[i], h instanceof Histogram ih ? ih : null,
+                  h instanceof FloatHistogram fh ? fh : null, OooChunk.DEFAULT_CAP_MAX)) {
+                ooo++;
+                oooMint = Math.min(oooMint, t);
+                oooMaxt = Math.max(oooMaxt, t);
+              } else {
+                dropped++;
+              }
+            } else {
+              int r = h == null ? s.append(t, vs[i], co)
+                  : h instanceof Histogram ih ? s.appendHistogram(t, ih, co)
+                  : s.appendFloatHistogram(t, (FloatHistogram) h, co);
+              if ((r & MemSeries.APPENDED) != 0) {
+                appended++;
+                if (h != null) {
+                  histograms++;
+                }
+                mint = Math.min(mint, t);
+                maxt = Math.max(maxt, t);
+              } else {
+                dropped++;
+              }
+            }
+            if ((f & LAST) != 0) {
+              finishSeries(s, seq);
             }
           }
-          s.committedMaxTime = s.maxTime();
         }
       }
       if (maxt != Long.MIN_VALUE) {
@@ -336,18 +464,41 @@ final class HeadCommitter {
           exemplars.add(e.series(), e.exemplar());
         }
       }
+      done = true;
     } finally {
-      // Even after a failure: later commits of these series must not wait forever.
-      for (MemSeries s : touched) {
-        synchronized (s) {
-          if (s.appliedSeq < seq) {
-            s.appliedSeq = seq;
+      if (!done && b != null) {
+        // Even after a failure: later commits of these series must not wait forever.
+        for (int k = 0; k < b.touchedCount; k++) {
+          MemSeries s = b.series[b.touched[k]];
+          synchronized (s) {
+            if (s.appliedSeq < seq) {
+              s.appliedSeq = seq;
+            }
+            s.notifyAll();
           }
-          s.notifyAll();
         }
       }
     }
     db.counters.committed(appended - histograms, histograms, ooo, exemplars == null ? 0 : app.exemplars.size(), dropped);
+  }
+
+  /** A series' last sample of the commit is in (under its monitor): full chunks are m-mapped, the next commit may apply. */
+  private void finishSeries(MemSeries s, long seq) throws IOException {
+    try {
+      if (s.headChunks.size() > 1 && s.mmapChunks() > 0) {
+        synchronized (db.chunkWriter) {
+          db.persistMmapped(s);
+        }
+      }
+      s.committedMaxTime = s.maxTime();
+    } finally {
+      if (s.appliedSeq < seq) {
+        s.appliedSeq = seq;
+      }
+      if (s.applyWaiters > 0) {
+        s.notifyAll(); // not an intrinsic: a call into the VM, worth skipping
+      }
+    }
   }
 
   /** Series the appender created are written to the WAL even on rollback, as Prometheus does. */

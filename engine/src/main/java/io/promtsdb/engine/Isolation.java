@@ -20,6 +20,8 @@ final class Isolation {
   private final TreeSet<Long> openApplies = new TreeSet<>();
   /** Open queriers by the newest commit below which they see everything. */
   private final TreeMap<Long, Integer> openQueriers = new TreeMap<>();
+  /** Threads in {@link #awaitApplies}: {@link #finish} notifies only when there are some. */
+  private int waiters;
 
   /** What a querier created now sees: commits up to {@code seq} except {@code incomplete}. */
   record ReadState(long seq, long[] incomplete, Runnable release) {}
@@ -43,7 +45,9 @@ final class Isolation {
   void finish(long seq) {
     synchronized (lock) {
       openApplies.remove(seq);
-      lock.notifyAll();
+      if (waiters > 0) {
+        lock.notifyAll();
+      }
     }
   }
 
@@ -51,11 +55,14 @@ final class Isolation {
   void awaitApplies() throws InterruptedIOException {
     synchronized (lock) {
       while (!openApplies.isEmpty()) {
+        waiters++;
         try {
           lock.wait();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new InterruptedIOException("interrupted while waiting for commits to apply");
+        } finally {
+          waiters--;
         }
       }
     }

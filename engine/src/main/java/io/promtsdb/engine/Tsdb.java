@@ -89,6 +89,10 @@ public final class Tsdb implements Closeable {
   private volatile IOException lastCompactionError;
   private static final System.Logger LOG = System.getLogger(Tsdb.class.getName());
   final EngineCounters counters = new EngineCounters();
+  /** The out-of-order window in milliseconds (0: out-of-order samples are rejected). */
+  final long oooWindowMillis;
+  /** Pending-sample buffers of appenders, reused across transactions. */
+  final AppendBuffer.Pool appendBuffers = new AppendBuffer.Pool(64);
   TimedFileOps timedFiles;
 
   private Tsdb(Path dir, TsdbOptions opts, ReadOnlyDb blocksDb, List<Block> blocks, Head head, WalWriter wal,
@@ -104,6 +108,7 @@ public final class Tsdb implements Closeable {
     this.lock = lock;
     this.exemplars = opts.maxExemplars() > 0 ? new ExemplarStorage(opts.maxExemplars()) : null;
     this.chunkRange = opts.minBlockDuration().toMillis();
+    this.oooWindowMillis = opts.outOfOrderTimeWindow().toMillis();
     this.nextSeriesRef = head.lastSeriesRef + 1;
     this.walOptions = wal.options();
     this.committer = new HeadCommitter(this, head, isolation, exemplars);
@@ -501,7 +506,7 @@ public final class Tsdb implements Closeable {
    */
   void checkAppendable(MemSeries s, long t, double v, Histogram h, FloatHistogram fh, long minValidTime)
       throws AppendException {
-    long window = opts.outOfOrderTimeWindow().toMillis();
+    long window = oooWindowMillis;
     if (window == 0 && t < minValidTime) {
       throw new AppendException(AppendException.Kind.OUT_OF_BOUNDS);
     }
