@@ -12,13 +12,15 @@ import java.util.List;
  * head's pools). Buffers are pooled by the database ({@link Pool}) and reused from transaction
  * to transaction, so that appending and committing allocate nothing per sample.
  *
- * <p>Sample i is {@code series[i]} at {@code ts[i]} with float value {@code vs[i]}, or the
+ * <p>Sample i is {@code series[i]} (reference {@code refs[i]}) at {@code ts[i]} with float value {@code vs[i]}, or the
  * histogram {@code hists[i]} (a {@code Histogram} or {@code FloatHistogram}) when that is not
  * null; {@code hists} stays null while the transaction holds floats only. Used by one thread
  * at a time: the appender's, then its committer's.
  */
 final class AppendBuffer {
   MemSeries[] series;
+  /** {@code series[i].ref} as appended: the WAL encoding reads it without touching the series. */
+  long[] refs;
   long[] ts;
   double[] vs;
   Object[] hists;
@@ -36,6 +38,8 @@ final class AppendBuffer {
   int records;
   /** Series whose series record {@link #wal} holds. */
   final List<MemSeries> seriesInRecords = new ArrayList<>();
+  /** Series whose full head chunks the commit m-mapped and is to write to the head chunk files. */
+  final List<MemSeries> toPersist = new ArrayList<>();
   /** The float samples as the WAL record encoder takes them. */
   final SampleBatch floats = new SampleBatch(64);
 
@@ -45,6 +49,7 @@ final class AppendBuffer {
 
   private void allocate(int cap) {
     series = series == null ? new MemSeries[cap] : Arrays.copyOf(series, cap);
+    refs = refs == null ? new long[cap] : Arrays.copyOf(refs, cap);
     ts = ts == null ? new long[cap] : Arrays.copyOf(ts, cap);
     vs = vs == null ? new double[cap] : Arrays.copyOf(vs, cap);
     if (hists != null) {
@@ -65,6 +70,7 @@ final class AppendBuffer {
       allocate(n * 2);
     }
     series[n] = s;
+    refs[n] = s.ref;
     ts[n] = t;
     vs[n] = v;
     if (h != null || hists != null) {
@@ -106,27 +112,52 @@ final class AppendBuffer {
     wal.reset();
     records = 0;
     seriesInRecords.clear();
+    toPersist.clear();
     floats.clear();
   }
 
-  /** A bounded pool; buffers grown past {@link #MAX_POOLED_SAMPLES} are left to the collector. */
+  /**
+   * A bounded lock-free pool: a thread looks at the slots from one chosen by its id, so that
+   * appenders on different threads rarely touch the same slot. Buffers grown past {@link
+   * #MAX_POOLED_SAMPLES} are left to the collector.
+   */
   static final class Pool {
     static final int MAX_POOLED_SAMPLES = 1 << 16;
-    private final java.util.concurrent.ArrayBlockingQueue<AppendBuffer> free;
+    private final java.util.concurrent.atomic.AtomicReferenceArray<AppendBuffer> slots;
+    private final int mask;
 
-    Pool(int max) {
-      free = new java.util.concurrent.ArrayBlockingQueue<>(max);
+    /** {@code size}: a power of two. */
+    Pool(int size) {
+      if (Integer.bitCount(size) != 1) {
+        throw new IllegalArgumentException("pool size must be a power of two: " + size);
+      }
+      slots = new java.util.concurrent.atomic.AtomicReferenceArray<>(size);
+      mask = size - 1;
     }
 
     AppendBuffer take() {
-      AppendBuffer b = free.poll();
-      return b != null ? b : new AppendBuffer();
+      int h = (int) Thread.currentThread().getId();
+      for (int k = 0; k <= mask; k++) {
+        int i = (h + k) & mask;
+        AppendBuffer b = slots.get(i);
+        if (b != null && slots.compareAndSet(i, b, null)) {
+          return b;
+        }
+      }
+      return new AppendBuffer();
     }
 
     void give(AppendBuffer b) {
       b.clear();
-      if (b.capacity() <= MAX_POOLED_SAMPLES && b.wal.array().length <= MAX_POOLED_SAMPLES * 32) {
-        free.offer(b);
+      if (b.capacity() > MAX_POOLED_SAMPLES || b.wal.array().length > MAX_POOLED_SAMPLES * 32) {
+        return;
+      }
+      int h = (int) Thread.currentThread().getId();
+      for (int k = 0; k <= mask; k++) {
+        int i = (h + k) & mask;
+        if (slots.get(i) == null && slots.compareAndSet(i, null, b)) {
+          return;
+        }
       }
     }
   }

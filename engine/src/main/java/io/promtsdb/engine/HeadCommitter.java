@@ -59,6 +59,7 @@ final class HeadCommitter {
     }
     long seq;
     long dropped;
+    long low;
     db.commitLock.lock();
     try {
       db.checkOpen();
@@ -70,18 +71,21 @@ final class HeadCommitter {
         throw e;
       }
       if (b != null) {
+        // One pass over the series of the commit, once its records are logged.
+        byte[] flags = b.flags;
         for (int k = 0; k < b.touchedCount; k++) {
           MemSeries s = b.series[b.touched[k]];
+          flags[s.scratchLast] |= LAST;
           s.lastLoggedSeq = seq;
           s.loggedMaxT = Math.max(s.loggedMaxT, s.scratchMaxT);
         }
       }
-      isolation.publish(seq);
+      low = isolation.publish(seq);
     } finally {
       db.commitLock.unlock();
     }
     try {
-      apply(app, b, seq, dropped);
+      apply(app, b, seq, low, dropped);
     } finally {
       isolation.finish(seq);
     }
@@ -108,11 +112,11 @@ final class HeadCommitter {
       b.endRecord();
     }
     if (b.size > 0) {
-      MemSeries[] ss = b.series;
+      long[] refs = b.refs;
       long[] ts = b.ts;
       double[] vs = b.vs;
       for (int i = 0; i < b.size; i++) {
-        b.floats.add(ss[i].ref, 0, ts[i], vs[i]);
+        b.floats.add(refs[i], 0, ts[i], vs[i]);
       }
       encoder.samples(b.floats, b.wal);
       b.endRecord();
@@ -199,9 +203,6 @@ final class HeadCommitter {
         flags[i] = (byte) route;
       }
       b.touchedCount = touched;
-      for (int k = 0; k < touched; k++) {
-        flags[ss[b.touched[k]].scratchLast] |= LAST;
-      }
     }
     if (fast) {
       if (b.records > 0) {
@@ -380,7 +381,7 @@ final class HeadCommitter {
    * chunks and lets the next commit of the series in. Commits touching other series run in
    * parallel.
    */
-  private void apply(Appender app, AppendBuffer b, long seq, long dropped) throws IOException {
+  private void apply(Appender app, AppendBuffer b, long seq, long low, long dropped) throws IOException {
     long appended = 0;
     long histograms = 0;
     long ooo = 0;
@@ -392,7 +393,6 @@ final class HeadCommitter {
     boolean done = false;
     try {
       if (n > 0) {
-        long low = isolation.lowWatermark();
         MemSeries.ChunkOpts co = head.chunkOpts;
         MemSeries[] ss = b.series;
         long[] ts = b.ts;
@@ -448,7 +448,17 @@ final class HeadCommitter {
               }
             }
             if ((f & LAST) != 0) {
-              finishSeries(s, seq);
+              finishSeries(s, seq, b);
+            }
+          }
+        }
+      }
+      if (b != null && !b.toPersist.isEmpty()) {
+        // One turn at the head chunk writer for the whole commit. Lock order: writer, then series.
+        synchronized (db.chunkWriter) {
+          for (MemSeries s : b.toPersist) {
+            synchronized (s) {
+              db.persistMmapped(s);
             }
           }
         }
@@ -482,22 +492,21 @@ final class HeadCommitter {
     db.counters.committed(appended - histograms, histograms, ooo, exemplars == null ? 0 : app.exemplars.size(), dropped);
   }
 
-  /** A series' last sample of the commit is in (under its monitor): full chunks are m-mapped, the next commit may apply. */
-  private void finishSeries(MemSeries s, long seq) throws IOException {
-    try {
-      if (s.headChunks.size() > 1 && s.mmapChunks() > 0) {
-        synchronized (db.chunkWriter) {
-          db.persistMmapped(s);
-        }
-      }
-      s.committedMaxTime = s.maxTime();
-    } finally {
-      if (s.appliedSeq < seq) {
-        s.appliedSeq = seq;
-      }
-      if (s.applyWaiters > 0) {
-        s.notifyAll(); // not an intrinsic: a call into the VM, worth skipping
-      }
+  /**
+   * A series' last sample of the commit is in (under its monitor): full chunks are m-mapped
+   * (written to the head chunk files after the loop, {@code b.toPersist}) and the next commit
+   * of the series may apply.
+   */
+  private static void finishSeries(MemSeries s, long seq, AppendBuffer b) {
+    if (s.headChunks.size() > 1 && s.mmapChunks() > 0) {
+      b.toPersist.add(s);
+    }
+    s.committedMaxTime = s.maxTime();
+    if (s.appliedSeq < seq) {
+      s.appliedSeq = seq;
+    }
+    if (s.applyWaiters > 0) {
+      s.notifyAll(); // not an intrinsic: a call into the VM, worth skipping
     }
   }
 

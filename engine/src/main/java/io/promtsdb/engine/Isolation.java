@@ -33,11 +33,17 @@ final class Isolation {
     }
   }
 
-  /** Assigns {@code seq} (from {@link #nextSeq}, under the commit lock) and marks it applying. */
-  void publish(long seq) {
+  /**
+   * Assigns {@code seq} (from {@link #nextSeq}, under the commit lock) and marks it applying.
+   * Returns the {@link #lowWatermark()} with {@code seq} open, for the commit's apply: the low
+   * watermark only rises (applies finish, queriers close, new queriers see at least the
+   * oldest open apply), so ring entries it lets the apply drop stay droppable.
+   */
+  long publish(long seq) {
     synchronized (lock) {
       lastAssigned = seq;
       openApplies.add(seq);
+      return lowWatermarkLocked();
     }
   }
 
@@ -71,10 +77,14 @@ final class Isolation {
   /** The newest commit that every open querier and every commit still applying sees complete. */
   long lowWatermark() {
     synchronized (lock) {
-      long minOpen = openApplies.isEmpty() ? lastAssigned : openApplies.first() - 1;
-      synchronized (openQueriers) {
-        return openQueriers.isEmpty() ? minOpen : Math.min(minOpen, openQueriers.firstKey());
-      }
+      return lowWatermarkLocked();
+    }
+  }
+
+  private long lowWatermarkLocked() {
+    long minOpen = openApplies.isEmpty() ? lastAssigned : openApplies.first() - 1;
+    synchronized (openQueriers) {
+      return openQueriers.isEmpty() ? minOpen : Math.min(minOpen, openQueriers.firstKey());
     }
   }
 
