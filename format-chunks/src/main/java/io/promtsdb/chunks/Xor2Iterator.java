@@ -184,11 +184,11 @@ public final class Xor2Iterator implements FloatIterator {
     int m = mbits;
     int tr = trailing;
     while (count < limit) {
-      sample:
-      {
+      // The fast loop: no calls, so the state stays in registers.
+      while (count < limit) {
         int idx = (int) (pos >>> 3);
         if (idx > lim || count < fastFrom) {
-          break sample;
+          break;
         }
         long w = BigEndian.getLong(a, idx) << (pos & 7);
         long ntd = td;
@@ -242,7 +242,7 @@ public final class Xor2Iterator implements FloatIterator {
             vo = 5;
           } else {
             // '11110': 64-bit dod.
-            break sample;
+            break;
           }
           if (kind == 1) {
             int end = vo + m;
@@ -252,7 +252,7 @@ public final class Xor2Iterator implements FloatIterator {
             } else {
               long bp = pos + vo;
               if (m > BitReader.PEEK_BITS || (int) (bp >>> 3) > lim) {
-                break sample;
+                break;
               }
               bits = (BigEndian.getLong(a, (int) (bp >>> 3)) << (bp & 7)) >>> (64 - m);
             }
@@ -264,7 +264,7 @@ public final class Xor2Iterator implements FloatIterator {
             int lead = (int) ((w << vo) >>> 59);
             int sig = (int) ((w << (vo + 5)) >>> 58);
             if (sig == 0 || lead + sig > 64) {
-              break sample;
+              break;
             }
             int hdr = vo + 11;
             int end = hdr + sig;
@@ -275,7 +275,7 @@ public final class Xor2Iterator implements FloatIterator {
               // Wide windows (typical of gauges): the significant bits from a second load.
               long bp = pos + hdr;
               if (sig > BitReader.PEEK_BITS || (int) (bp >>> 3) > lim) {
-                break sample;
+                break;
               }
               bits = (BigEndian.getLong(a, (int) (bp >>> 3)) << (bp & 7)) >>> (64 - sig);
             }
@@ -298,7 +298,7 @@ public final class Xor2Iterator implements FloatIterator {
           // The start timestamp's <varbit_int> change of prevT - st.
           int sidx = (int) (npos >>> 3);
           if (sidx > lim) {
-            break sample;
+            break;
           }
           long sw = BigEndian.getLong(a, sidx) << (npos & 7);
           int sones = Long.numberOfLeadingZeros(~sw);
@@ -314,7 +314,7 @@ public final class Xor2Iterator implements FloatIterator {
             }
             npos += sones + 1 + sz;
           } else {
-            break sample;
+            break;
           }
           nsd = count == stFrom ? sdod : sd + sdod;
           ns = tt - nsd;
@@ -332,7 +332,9 @@ public final class Xor2Iterator implements FloatIterator {
         vb[count] = nv;
         sb[count] = s;
         count++;
-        continue;
+      }
+      if (count >= limit) {
+        break;
       }
       // Everything else: one sample through decodeOne, with the state handed over and back.
       r.pos = pos;
