@@ -49,6 +49,8 @@ public final class Xor2Iterator implements FloatIterator {
   // The decoder, after its numDecoded-th sample.
   private int numDecoded;
   private long dSt;
+  /** The start timestamp of every sample before firstSTChangeOn (all, if it is 0). */
+  private long st0;
   private long dT;
   /** The value decodeOne decoded. */
   private long dV;
@@ -90,6 +92,7 @@ public final class Xor2Iterator implements FloatIterator {
     tBuf[0] = 0;
     vBuf[0] = 0;
     stBuf[0] = 0;
+    st0 = 0;
     failed = false;
     numDecoded = 0;
     pending = null;
@@ -295,29 +298,33 @@ public final class Xor2Iterator implements FloatIterator {
         long ns = s;
         long nsd = sd;
         if (count >= stFrom) {
-          // The start timestamp's <varbit_int> change of prevT - st.
-          int sidx = (int) (npos >>> 3);
-          if (sidx > lim) {
-            break;
-          }
-          long sw = BigEndian.getLong(a, sidx) << (npos & 7);
-          int sones = Long.numberOfLeadingZeros(~sw);
-          long sdod;
-          if (sones == 0) {
-            sdod = 0;
-            npos += 1;
-          } else if (sones < 7) {
-            int sz = Varbit.PAYLOAD_BITS[sones];
-            sdod = (sw << (sones + 1)) >>> (64 - sz);
-            if (sdod > (1L << (sz - 1))) {
-              sdod -= 1L << sz;
-            }
-            npos += sones + 1 + sz;
+          // The start timestamp's <varbit_int> change of prevT - st (at most 32 bits here): from
+          // the sample's load while it has them, else from another.
+          int u = (int) (npos - pos);
+          long sw;
+          if (u <= BitReader.PEEK_BITS - 32) {
+            sw = w << u;
           } else {
+            int sidx = (int) (npos >>> 3);
+            if (sidx > lim) {
+              break;
+            }
+            sw = BigEndian.getLong(a, sidx) << (npos & 7);
+          }
+          int sones = Long.numberOfLeadingZeros(~sw);
+          if (sones > 6) {
             break;
           }
+          // As BitReader.readVarbitInt, without a branch on the size.
+          int sz = (int) (BitReader.VARBIT_PAYLOAD_LANES >>> (sones << 3)) & 0xFF;
+          long raw = ((sw << sones << 1) >>> 1) >>> (63 - sz);
+          long full = 1L << sz;
+          long sdod = raw - (full & (((full >>> 1) - raw) >> 63));
+          npos += sones + 1 + sz;
           nsd = count == stFrom ? sdod : sd + sdod;
           ns = tt - nsd;
+          // Only samples from firstSTChangeOn on have their own start timestamp (see atST).
+          sb[count] = ns;
         }
         // Commit the sample.
         td = ntd;
@@ -330,7 +337,6 @@ public final class Xor2Iterator implements FloatIterator {
         pos = npos;
         tb[count] = tt;
         vb[count] = nv;
-        sb[count] = s;
         count++;
       }
       if (count >= limit) {
@@ -451,6 +457,7 @@ public final class Xor2Iterator implements FloatIterator {
       if (firstSTKnown) {
         dSt = dT - r.readVarint("first start timestamp");
       }
+      st0 = dSt;
     } else {
       tDelta = r.readUvarint("first timestamp delta");
       dT += tDelta;
@@ -565,7 +572,8 @@ public final class Xor2Iterator implements FloatIterator {
 
   @Override
   public long atST() {
-    return stBuf[cur];
+    int stOn = firstSTChangeOn;
+    return stOn > 0 && bufStart + cur >= stOn ? stBuf[cur] : st0;
   }
 
   @Override
