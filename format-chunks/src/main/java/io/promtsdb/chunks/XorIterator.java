@@ -171,6 +171,16 @@ public final class XorIterator implements FloatIterator {
           break;
         }
         long w = BigEndian.getLong(a, idx) << (pos & 7);
+        if ((w >>> 61) == 0b010 && m <= BitReader.PEEK_BITS - 3) {
+          // The commonest sample of regular series: '0' (dod 0) '10' (in the window).
+          v ^= ((w << 3) >>> (64 - m)) << tr;
+          tt += td;
+          pos += 3 + m;
+          tb[count] = tt;
+          vb[count] = v;
+          count++;
+          continue;
+        }
         long d;
         int used;
         if (w >= 0) {
