@@ -14,6 +14,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
 
 /**
  * The buffered XOR and XOR2 iterators (fast fill loop, samples served from a buffer) against
@@ -213,6 +214,54 @@ class BufferedIteratorProperties {
       }
       // ...then a full differential run after a reset.
       compare(c, fast, r);
+    }
+  }
+
+  /**
+   * Truncation sweep over a chunk longer than the buffer, with per-sample start timestamps
+   * (from sample 127 on): at every length the buffered iterators serve the samples before the
+   * cut and then throw the general path's CorruptFormatException, at the same sample.
+   */
+  @Test
+  void everyTruncationFailsAsThePlainPath() throws Exception {
+    SplittableRandom r = new SplittableRandom(7);
+    List<Point> points = new ArrayList<>();
+    long t = 1_700_000_000_000L;
+    long v = 0;
+    for (int i = 0; i < 300; i++) {
+      t += 15000 + r.nextInt(101) - 50;
+      v += r.nextInt(100);
+      points.add(new Point(r.nextInt(4) == 0 ? t - 60000 - r.nextInt(100) : 1_699_000_000_000L, t,
+          Double.doubleToRawLongBits(v)));
+    }
+    for (boolean xor2 : new boolean[] {false, true}) {
+      byte[] full = encode(points, xor2).copyBytes();
+      ChunkEncoding e = xor2 ? ChunkEncoding.XOR2 : ChunkEncoding.XOR;
+      int failures = 0;
+      for (int len = 3; len < full.length; len++) {
+        Chunk c = Chunk.wrap(e, java.util.Arrays.copyOf(full, len), 0, len, "fuzz", 0);
+        FloatIterator fast = xor2 ? new Xor2Iterator() : new XorIterator();
+        reset(fast, c);
+        FloatIterator slow = plain(e);
+        reset(slow, c);
+        Object a;
+        Object b;
+        do {
+          a = apply(fast, 0, 1, 0);
+          b = apply(slow, 0, 1, 0);
+          assertThat(a).isEqualTo(b);
+          if (a == ValueType.FLOAT) {
+            assertThat(fast.atT()).isEqualTo(slow.atT());
+            assertThat(fast.atST()).isEqualTo(slow.atST());
+            assertThat(fast.atValueBits()).isEqualTo(slow.atValueBits());
+          }
+        } while (a == ValueType.FLOAT);
+        if (a instanceof String) {
+          failures++;
+        }
+      }
+      // A cut inside the samples always fails (XOR may end in a spare byte: the last lengths may pass).
+      assertThat(failures).isGreaterThan(full.length - 3 - 2);
     }
   }
 }
