@@ -139,35 +139,43 @@ final class BitReader {
   long readVarbitInt() {
     long w = peek();
     int ones = Long.numberOfLeadingZeros(~w);
-    if (ones == 0) {
-      pos++;
-      return 0;
+    if (ones <= 6) {
+      // Without a branch on the size (see readBucketDods): 1 + ones + sz <= 32 bits of the peek.
+      int sz = (int) (VARBIT_PAYLOAD_LANES >>> (ones << 3)) & 0xFF;
+      long raw = ((w << ones << 1) >>> 1) >>> (63 - sz);
+      long full = 1L << sz;
+      pos += ones + 1 + sz;
+      return raw - (full & (((full >>> 1) - raw) >> 63));
     }
+    pos += 8;
     if (ones >= 8) {
-      pos += 8;
       return readBits(64);
     }
-    int sz = Varbit.PAYLOAD_BITS[ones];
-    int prefix = ones + 1;
-    long v;
-    if (prefix + sz <= PEEK_BITS) {
-      v = (w << prefix) >>> (64 - sz);
-      pos += prefix + sz;
-    } else {
-      // Only the 56-bit bucket: 8 + 56 bits do not fit one peek.
-      pos += prefix;
-      v = readBits(sz);
-    }
-    if (v > (1L << (sz - 1))) {
-      v -= 1L << sz;
+    // The 56-bit bucket: 8 + 56 bits do not fit one peek.
+    long v = readBits(56);
+    if (v > (1L << 55)) {
+      v -= 1L << 56;
     }
     return v;
   }
 
   /**
+   * Payload bits of the {@code <varbit_int>} buckets 0 to 6, one per byte lane (lane = number of
+   * leading one bits): 0, 3, 6, 9, 12, 18, 25. A shift and a mask instead of a table load.
+   */
+  static final long VARBIT_PAYLOAD_LANES =
+      3L << 8 | 6L << 16 | 9L << 24 | 12L << 32 | 18L << 40 | 25L << 48;
+
+  /**
    * Histogram bucket update: for each of {@code count} buckets reads a {@code <varbit_int>}
-   * delta of delta, adds it to {@code deltas[i]} and that to {@code buckets[i]}. The position
-   * stays in a local while 8 bytes remain; the common 1, 5 and 9 bit values take one peek.
+   * delta of delta, adds it to {@code deltas[i]} and that to {@code buckets[i]}.
+   *
+   * <p>The position stays in a local; while 8 bytes remain, every value of up to 25 payload bits
+   * (prefixes of up to six ones) is decoded without a branch on its size, from one load: bucket
+   * dods change size at random, and a mispredicted branch per bucket cost more than the decoding.
+   * For {@code sz} payload bits the value is {@code raw} for {@code raw <= 2^(sz-1)}, else
+   * {@code raw - 2^sz}; with {@code sz = 0} that is 0. The rest goes through
+   * {@link #readVarbitInt()}.
    */
   void readBucketDods(long[] buckets, long[] deltas, int count) {
     long p = pos;
@@ -176,25 +184,14 @@ final class BitReader {
     for (int i = 0; i < count; i++) {
       int idx = (int) (p >>> 3);
       long v;
-      if (idx <= lim) {
-        long w = BigEndian.getLong(arr, idx) << (p & 7);
-        int ones = Long.numberOfLeadingZeros(~w);
-        if (ones == 0) {
-          v = 0;
-          p++;
-        } else if (ones < 7) {
-          int sz = Varbit.PAYLOAD_BITS[ones];
-          int prefix = ones + 1;
-          v = (w << prefix) >>> (64 - sz);
-          if (v > (1L << (sz - 1))) {
-            v -= 1L << sz;
-          }
-          p += prefix + sz;
-        } else {
-          pos = p;
-          v = readVarbitInt();
-          p = pos;
-        }
+      long w = idx <= lim ? BigEndian.getLong(arr, idx) << (p & 7) : -1L;
+      int ones = Long.numberOfLeadingZeros(~w);
+      if (ones <= 6) {
+        int sz = (int) (VARBIT_PAYLOAD_LANES >>> (ones << 3)) & 0xFF;
+        long raw = ((w << ones << 1) >>> 1) >>> (63 - sz);
+        long full = 1L << sz;
+        v = raw - (full & (((full >>> 1) - raw) >> 63));
+        p += ones + 1 + sz;
       } else {
         pos = p;
         v = readVarbitInt();
