@@ -1,5 +1,7 @@
 package io.promtsdb.cli;
 
+import io.promtsdb.chunks.WriterFlavor;
+import io.promtsdb.engine.Backfill;
 import io.promtsdb.engine.Block;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,7 +17,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.ScopeType;
 
-/** {@code promtsdb tsdb create-blocks-from ...}: promtool's backfill commands. */
+/**
+ * {@code promtsdb tsdb create-blocks-from ...}: promtool's backfill commands over the engine's
+ * {@link Backfill}; this class only maps flags, prints blocks as promtool does and turns
+ * errors into promtool's messages and exit codes.
+ */
 @Command(
     name = "create-blocks-from",
     description = "[Experimental] Import samples from input and produce TSDB blocks.",
@@ -75,13 +81,11 @@ final class CreateBlocksFromCommand implements Runnable {
       if (parent.maxBlockDuration != null) {
         maxBlock = parseDurationMillis(parent.maxBlockDuration);
       }
-      byte[] bytes;
       if (!Files.exists(input)) {
         main.err.println("stat " + input + ": no such file or directory");
         return 1;
       }
-      bytes = Files.readAllBytes(input);
-      if (bytes.length == 0 && Files.isRegularFile(input)) {
+      if (Files.isRegularFile(input) && Files.size(input) == 0) {
         // promtool maps the file, which fails for an empty one before anything else happens.
         main.err.println("mmap, size 0: invalid argument");
         return 1;
@@ -96,16 +100,22 @@ final class CreateBlocksFromCommand implements Runnable {
       boolean[] wroteHeader = {false};
       try (Output o = new Output(main.out)) {
         try {
-          Backfill.run(bytes, out, maxBlock, labels, prometheus2, meta -> {
-            if (parent.quiet) {
-              return;
-            }
-            try (Block b = Backfill.open(out, meta)) {
-              o.write(ListCommand.render(List.of(b), parent.humanReadable, !wroteHeader[0]));
-              o.flush();
-            }
-            wroteHeader[0] = true;
-          });
+          Backfill.Options options = Backfill.Options.DEFAULT
+              .withMaxBlockDuration(maxBlock)
+              .withLabels(labels)
+              .withFlavor(prometheus2 ? WriterFlavor.PROMETHEUS_2 : WriterFlavor.PROMETHEUS_3)
+              .withBlockListener(meta -> {
+                if (parent.quiet) {
+                  return;
+                }
+                // promtool prints what its DB reader sees of the block just written.
+                try (Block b = Block.open(out.resolve(meta.ulid().toString()))) {
+                  o.write(ListCommand.render(List.of(b), parent.humanReadable, !wroteHeader[0]));
+                  o.flush();
+                }
+                wroteHeader[0] = true;
+              });
+          Backfill.fromOpenMetrics(input, out, options);
         } catch (Backfill.BackfillException e) {
           o.flush();
           main.err.println(e.getMessage());

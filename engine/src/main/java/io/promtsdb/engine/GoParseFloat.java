@@ -1,4 +1,4 @@
-package io.promtsdb.cli;
+package io.promtsdb.engine;
 
 import io.promtsdb.core.GoQuote;
 import java.util.regex.Pattern;
