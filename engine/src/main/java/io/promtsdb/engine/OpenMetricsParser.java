@@ -89,7 +89,7 @@ final class OpenMetricsParser {
 
   private final ReadableByteChannel in;
   /** The window: input bytes from offset {@code base}; {@code len} of them are valid. */
-  private byte[] b = new byte[INITIAL_WINDOW];
+  private byte[] b;
   private int len;
   private boolean inputEnded;
   private long base;
@@ -127,8 +127,17 @@ final class OpenMetricsParser {
    *     in OpenMetrics float form ({@code 1e3} becomes {@code 1000.0}), as 3.0 and later do
    */
   OpenMetricsParser(ReadableByteChannel in, boolean normalizeFloatLabels) {
+    this(in, normalizeFloatLabels, INITIAL_WINDOW);
+  }
+
+  /** With a first window of {@code window} bytes (tests use tiny ones to move entries across its edges). */
+  OpenMetricsParser(ReadableByteChannel in, boolean normalizeFloatLabels, int window) {
+    if (window < 1) {
+      throw new IllegalArgumentException("window " + window);
+    }
     this.in = in;
     this.normalizeFloatLabels = normalizeFloatLabels;
+    this.b = new byte[window];
   }
 
   // ---------------------------------------------------------------- window
