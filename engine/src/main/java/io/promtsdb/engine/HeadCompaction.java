@@ -370,7 +370,9 @@ final class HeadCompaction {
       throw e;
     }
     db.counters.checkpoint(false);
+    CrashPoints.reach(CrashPoints.CHECKPOINT_CREATED);
     db.wal.truncate(last + 1);
+    CrashPoints.reach(CrashPoints.WAL_TRUNCATED);
     io.promtsdb.wal.Checkpoints.deleteBefore(walDir, last, walOptions.files());
     deletedSeries.values().removeIf(seg -> seg <= lastF);
   }
