@@ -157,13 +157,12 @@ final class RuleFile {
     Set<String> seen = new java.util.HashSet<>();
     for (int j = 0; j < groups.size(); j++) {
       Group g = groups.get(j);
-      Node gn = groupNodes.get(j);
+      // Go's positions here come from a node it never fills in: always 0:0.
       if (g.name().isEmpty()) {
-        throw new InvalidRuleFileException(gn.line() + ":" + gn.column() + ": Groupname must not be empty");
+        throw new InvalidRuleFileException("0:0: Groupname must not be empty");
       }
       if (!seen.add(g.name())) {
-        throw new InvalidRuleFileException(
-            gn.line() + ":" + gn.column() + ": groupname: \"" + g.name() + "\" is repeated in the same file");
+        throw new InvalidRuleFileException("0:0: groupname: \"" + g.name() + "\" is repeated in the same file");
       }
       for (Map.Entry<String, String> l : g.labels().entrySet()) {
         if (l.getKey().isEmpty() || l.getKey().equals("__name__")) {

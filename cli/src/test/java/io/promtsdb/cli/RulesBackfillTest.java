@@ -152,7 +152,9 @@ class RulesBackfillTest {
       // The first evaluation time at or after the range's start: t = k*10s + offset.
       double qs = Double.parseDouble(q.get("start"));
       long qsNanos = Math.round(qs * 1e9);
-      assertThat(Math.floorMod(qsNanos - offset, 10_000_000_000L)).as("aligned: %s", q).isLessThan(1000);
+      // (Seconds as a double: within a microsecond of the exact time.)
+      long off = Math.floorMod(qsNanos - offset, 10_000_000_000L);
+      assertThat(Math.min(off, 10_000_000_000L - off)).as("aligned: %s", q).isLessThan(1000);
       assertThat(qs).isGreaterThanOrEqualTo(blockStart).isLessThan(blockStart + 10);
       assertThat(q.get("end")).isEqualTo(Long.toString(blockEnd));
     }
@@ -272,10 +274,12 @@ class RulesBackfillTest {
     assertThat(PromDuration.parseMillis("1h30m")).isEqualTo(5_400_000L);
     assertThat(PromDuration.parseMillis("1d")).isEqualTo(86_400_000L);
     assertThat(PromDuration.parseMillis("0")).isZero();
-    for (String bad : new String[] {"1m1h", "1.5h", "h", "-1m"}) {
+    for (String bad : new String[] {"1m1h", "1m1m", "h", "-1m", "1"}) {
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> PromDuration.parseMillis(bad))
           .hasMessage("not a valid duration string: \"" + bad + "\"");
     }
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> PromDuration.parseMillis("1.5h"))
+        .hasMessage("unknown unit \".\" in duration \"1.5h\"");
   }
 
   @Test
