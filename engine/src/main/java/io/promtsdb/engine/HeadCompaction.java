@@ -63,7 +63,7 @@ final class HeadCompaction {
     long mint = head.minOooTime;
     long maxt = head.maxOooTime;
     for (long t = Math.floorDiv(mint, chunkRange) * chunkRange; t <= maxt; t += chunkRange) {
-      java.util.TreeSet<String> symbols = new java.util.TreeSet<>(io.promtsdb.core.Utf8Order.COMPARATOR);
+      java.util.TreeSet<String> symbols = headSymbols();
       List<ChunkSeries> series = new ArrayList<>();
       for (MemSeries s : ss) {
         MemSeries tmp = new MemSeries(s.ref, s.labels);
@@ -88,10 +88,6 @@ final class HeadCompaction {
         if (cs.isEmpty()) {
           continue;
         }
-        s.labels.forEach((n, v) -> {
-          symbols.add(n);
-          symbols.add(v);
-        });
         series.add(new ChunkSeries(s.labels, cs));
       }
       Ulid id = Ulid.generate(System.currentTimeMillis());
@@ -162,23 +158,40 @@ final class HeadCompaction {
       db.rw.readLock().unlock();
     }
     ss.sort(java.util.Comparator.comparing(x -> x.labels));
-    java.util.TreeSet<String> symbols = new java.util.TreeSet<>(io.promtsdb.core.Utf8Order.COMPARATOR);
+    java.util.TreeSet<String> symbols = headSymbols();
     List<ChunkSeries> out = new ArrayList<>();
     for (MemSeries s : ss) {
       List<BlockChunk> cs = rangeChunks(s, mint, maxt);
       if (cs.isEmpty()) {
         continue;
       }
-      s.labels.forEach((n, v) -> {
-        symbols.add(n);
-        symbols.add(v);
-      });
       out.add(new ChunkSeries(s.labels, cs));
     }
     Ulid id = Ulid.generate(System.currentTimeMillis());
     BlockMeta meta = new BlockMeta(id, mint, maxt, BlockMeta.Stats.EMPTY,
         new BlockMeta.Compaction(1, List.of(id), false, List.of(), false, List.of()), BlockMeta.VERSION_1);
     return BlockWriter.write(db.dir(), meta, symbols, ChunkSeriesSet.of(out), BlockWriter.Options.DEFAULT).orElse(null);
+  }
+
+  /**
+   * The symbol table of a block cut from the head, as Go's {@code headIndexReader.Symbols}
+   * gives it ({@code MemPostings.Symbols}): the label names and values of every series in the
+   * head, with samples in the block's range or not, and the empty string (the all-series
+   * postings key is {@code ("", "")}).
+   */
+  private java.util.TreeSet<String> headSymbols() {
+    java.util.TreeSet<String> symbols = new java.util.TreeSet<>(io.promtsdb.core.Utf8Order.COMPARATOR);
+    symbols.add("");
+    db.rw.readLock().lock();
+    try {
+      head.series.forEachValue(s -> s.labels.forEach((n, v) -> {
+        symbols.add(n);
+        symbols.add(v);
+      }));
+    } finally {
+      db.rw.readLock().unlock();
+    }
+    return symbols;
   }
 
   private List<BlockChunk> rangeChunks(MemSeries s, long mint, long maxt) throws IOException {
