@@ -641,9 +641,8 @@ final class OpenMetricsParser {
       if (v != Tok.LVALUE) {
         throw parseError("expected label value", v);
       }
-      byte[] vb = Arrays.copyOfRange(b, lstart, i);
-      if (!validUtf8(vb)) {
-        throw new ParseException("invalid UTF-8 label value: " + quote(vb));
+      if (!validUtf8(b, lstart, i)) {
+        throw new ParseException("invalid UTF-8 label value: " + quote(lstart, i));
       }
       if (!exemplar) {
         offsets.add(lstart + 1);
@@ -727,9 +726,8 @@ final class OpenMetricsParser {
   }
 
   private double parseFloat(int from, int to) throws ParseException {
-    String s = new String(b, from, to - from, StandardCharsets.ISO_8859_1);
-    for (int k = 0; k < s.length(); k++) {
-      char c = s.charAt(k);
+    for (int k = from; k < to; k++) {
+      byte c = b[k];
       if (c == 'p' || c == 'P' || c == '_') {
         throw new ParseException("unsupported character in float while parsing: " + quote(start, i));
       }
@@ -837,6 +835,16 @@ final class OpenMetricsParser {
       }
     }
     return sb.append('"').toString();
+  }
+
+  /** Whether {@code b[from, to)} is valid UTF-8; ASCII (the usual case) without a decoder. */
+  private static boolean validUtf8(byte[] b, int from, int to) {
+    for (int k = from; k < to; k++) {
+      if (b[k] < 0) {
+        return validUtf8(Arrays.copyOfRange(b, from, to));
+      }
+    }
+    return true;
   }
 
   private static boolean validUtf8(byte[] bytes) {

@@ -128,7 +128,7 @@ class BackfillTest {
   }
 
   /**
-   * 64 MiB generated on the fly (never in memory or on disk) through the parser: every entry is
+   * 32 MiB generated on the fly (never in memory or on disk) through the parser: every entry is
    * seen and the window stays at its first size, so the parser's memory does not depend on the
    * input's size.
    */
@@ -136,7 +136,7 @@ class BackfillTest {
   void parsingStreamsWithABoundedWindow() throws Exception {
     byte[] line = "backfill_streaming_test_metric{instance=\"host-0001.example.com:9100\",job=\"node\"} 12345.678 1700000000.123\n"
         .getBytes(StandardCharsets.US_ASCII);
-    long total = 64L << 20;
+    long total = 32L << 20;
     long lines = total / line.length;
     ReadableByteChannel generated = new ReadableByteChannel() {
       private long pos;
@@ -195,8 +195,8 @@ class BackfillTest {
   }
 
   /**
-   * The whole backfill in a child JVM whose heap (-Xmx24m) is half the input (48 MB, 600k
-   * samples in two blocks): reading the input into memory, as the command did before, fails
+   * The whole backfill in a child JVM whose heap (-Xmx16m) is about half the input (29 MB, 360k
+   * samples in three blocks): reading the input into memory, as the command did before, fails
    * there with OutOfMemoryError.
    */
   @Test
@@ -206,9 +206,9 @@ class BackfillTest {
     try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(om), 1 << 16)) {
       out.write("# HELP backfill_memory_test_metric_total A counter with a long name and long labels.\n# TYPE backfill_memory_test_metric counter\n"
           .getBytes(StandardCharsets.US_ASCII));
-      // 100 series, a sample every 3 s for 5 h from 00:00: blocks [0h, 2h), [2h, 4h) and [4h, 6h).
+      // 100 series, a sample every 5 s for 5 h from 00:00: blocks [0h, 2h), [2h, 4h) and [4h, 6h).
       long start = 1_700_006_400L - 1_700_006_400L % 7200;
-      for (long t = start; t < start + 5 * 3600; t += 3) {
+      for (long t = start; t < start + 5 * 3600; t += 5) {
         for (int s = 0; s < 100; s++) {
           out.write(("backfill_memory_test_metric_total{instance=\"host-" + s + ".datacenter.example.com:9100\",job=\"node\"} "
               + (t - start + s) + " " + t + "\n").getBytes(StandardCharsets.US_ASCII));
@@ -217,10 +217,10 @@ class BackfillTest {
       }
       out.write("# EOF\n".getBytes(StandardCharsets.US_ASCII));
     }
-    assertThat(Files.size(om)).isGreaterThan(48L << 20);
+    assertThat(Files.size(om)).isGreaterThan(28L << 20);
     Path dir = Files.createDirectories(tmp.resolve("blocks"));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(java, "-Xmx24m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+    Process p = new ProcessBuilder(java, "-Xmx16m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
         BackfillChild.class.getName(), om.toString(), dir.toString())
         .redirectErrorStream(true)
         .start();

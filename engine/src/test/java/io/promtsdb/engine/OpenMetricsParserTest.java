@@ -78,6 +78,10 @@ class OpenMetricsParserTest {
       assertThatThrownBy(() -> GoParseFloat.parse(bad)).hasMessage("strconv.ParseFloat: parsing \"" + bad + "\": invalid syntax");
     }
     assertThatThrownBy(() -> GoParseFloat.parse("1e400")).hasMessage("strconv.ParseFloat: parsing \"1e400\": value out of range");
+    String huge = "9".repeat(400);
+    assertThatThrownBy(() -> GoParseFloat.parse(huge)).hasMessage("strconv.ParseFloat: parsing \"" + huge + "\": value out of range");
+    assertThat(GoParseFloat.parse("0.1")).isEqualTo(0.1);
+    assertThat(GoParseFloat.parse("12345678901234567890")).isEqualTo(1.2345678901234567e19);
   }
 
   @Test
