@@ -25,9 +25,9 @@ import java.util.TreeMap;
  * Prometheus' messages ({@code FILE: LINE:COL: group "g", rule 1, "name": ...}).
  *
  * <p>Not reproduced: the PromQL parse of {@code expr} (there is no PromQL parser here; a
- * query the server cannot parse fails later, at {@code query range}), and yaml.v3's type
- * errors for the less common fields ({@code limit}, {@code query_offset}) are reported in
- * Jackson's words.
+ * query the server cannot parse fails later, at {@code query range}), and YAML syntax errors,
+ * which carry SnakeYAML's words rather than yaml.v3's. yaml.v3's type errors ({@code line 3:
+ * cannot unmarshal !!int `5` into []rulefmt.Rule}) and unknown fields are reproduced.
  */
 final class RuleFile {
   /** A rule: exactly one of {@code record} and {@code alert} is set. */
@@ -59,8 +59,11 @@ final class RuleFile {
 
   private RuleFile() {}
 
-  /** A YAML node with its position (1-based line and column, as yaml.v3 reports them). */
-  private record Node(Object value, int line, int column) {
+  /**
+   * A YAML node with its position (1-based line and column, as yaml.v3 reports them) and, for
+   * a scalar, its resolved tag ({@code str}, {@code int}, {@code float}, {@code bool}, {@code null}).
+   */
+  private record Node(Object value, int line, int column, String tag) {
     /** A scalar's text; null for YAML null. */
     String text() {
       return value instanceof String s ? s : null;
@@ -118,20 +121,34 @@ final class RuleFile {
     if (gs != null && gs.value() != null) {
       List<Node> list = gs.list();
       if (list == null) {
-        typeErrors.add("line " + gs.line() + ": cannot unmarshal !!" + kind(gs) + " into []rulefmt.RuleGroup");
+        typeErrors.add(cannot(gs, "[]rulefmt.RuleGroup"));
       } else {
         for (Node g : list) {
           Map<String, Node> gm = mapping(g, "rulefmt.RuleGroup", typeErrors);
           known(gm, Set.of("name", "interval", "query_offset", "limit", "rules", "labels"), "rulefmt.RuleGroup", typeErrors);
+          scalar(gm.get("name"), typeErrors);
+          stringMap(gm.get("labels"), typeErrors);
+          Node limit = gm.get("limit");
+          if (limit != null && limit.value() != null && !limit.tag().equals("int")) {
+            typeErrors.add(cannot(limit, "int"));
+          }
           long interval = duration(gm.get("interval"));
           duration(gm.get("query_offset"));
           List<Rule> rules = new ArrayList<>();
           List<Node> rn = new ArrayList<>();
           Node rs = gm.get("rules");
+          if (rs != null && rs.value() != null && rs.list() == null) {
+            typeErrors.add(cannot(rs, "[]rulefmt.Rule"));
+          }
           if (rs != null && rs.list() != null) {
             for (Node r : rs.list()) {
               Map<String, Node> rm = mapping(r, "rulefmt.Rule", typeErrors);
               known(rm, Set.of("record", "alert", "expr", "for", "keep_firing_for", "labels", "annotations"), "rulefmt.Rule", typeErrors);
+              for (String f : new String[] {"record", "alert", "expr"}) {
+                scalar(rm.get(f), typeErrors);
+              }
+              stringMap(rm.get("labels"), typeErrors);
+              stringMap(rm.get("annotations"), typeErrors);
               duration(rm.get("for"));
               duration(rm.get("keep_firing_for"));
               rules.add(new Rule(str(rm.get("record")), str(rm.get("alert")), str(rm.get("expr")), strings(rm.get("labels"))));
@@ -230,20 +247,29 @@ final class RuleFile {
           p.nextToken();
           m.put(key, read(p));
         }
-        return new Node(m, line, column);
+        return new Node(m, line, column, "map");
       }
       case START_ARRAY -> {
         List<Node> l = new ArrayList<>();
         while (p.nextToken() != JsonToken.END_ARRAY) {
           l.add(read(p));
         }
-        return new Node(l, line, column);
+        return new Node(l, line, column, "seq");
       }
       case VALUE_NULL -> {
-        return new Node(null, line, column);
+        return new Node(null, line, column, "null");
+      }
+      case VALUE_NUMBER_INT -> {
+        return new Node(p.getText(), line, column, "int");
+      }
+      case VALUE_NUMBER_FLOAT -> {
+        return new Node(p.getText(), line, column, "float");
+      }
+      case VALUE_TRUE, VALUE_FALSE -> {
+        return new Node(p.getText(), line, column, "bool");
       }
       default -> {
-        return new Node(p.getText(), line, column);
+        return new Node(p.getText(), line, column, "str");
       }
     }
   }
@@ -254,14 +280,37 @@ final class RuleFile {
     }
     Map<String, Node> m = n.map();
     if (m == null) {
-      errors.add("line " + n.line() + ": cannot unmarshal !!" + kind(n) + " `" + shorten(String.valueOf(n.text())) + "` into " + type);
+      errors.add(cannot(n, type));
       return Map.of();
     }
     return m;
   }
 
-  private static String kind(Node n) {
-    return n.map() != null ? "map" : n.list() != null ? "seq" : "str";
+  /** yaml.v3's type error: {@code line N: cannot unmarshal !!int `5` into TYPE} (collections without value). */
+  private static String cannot(Node n, String type) {
+    String value = n.text() == null ? "" : " `" + shorten(n.text()) + "`";
+    return "line " + n.line() + ": cannot unmarshal !!" + n.tag() + value + " into " + type;
+  }
+
+  /** A field decoded into a Go string: any scalar, not a collection. */
+  private static void scalar(Node n, List<String> errors) {
+    if (n != null && (n.map() != null || n.list() != null)) {
+      errors.add(cannot(n, "string"));
+    }
+  }
+
+  /** A field decoded into {@code map[string]string}. */
+  private static void stringMap(Node n, List<String> errors) {
+    if (n == null || n.value() == null) {
+      return;
+    }
+    if (n.map() == null) {
+      errors.add(cannot(n, "map[string]string"));
+      return;
+    }
+    for (Node v : n.map().values()) {
+      scalar(v, errors);
+    }
   }
 
   private static String shorten(String s) {

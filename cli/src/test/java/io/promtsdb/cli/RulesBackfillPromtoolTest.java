@@ -252,6 +252,15 @@ class RulesBackfillPromtoolTest {
       "groups:\n  - name: a\n    rules:\n      - record: r\n        expr: up\n        unknown: 1\n",
       "groups:\n  - name: a\n    colour: red\n    rules: []\n",
       "groups:\n  - name: a\n    labels: {__name__: x}\n    rules: []\n",
+      "groups: 5\n",
+      "groups:\n  - 7\n",
+      "groups:\n  - name: a\n    rules: 5\n",
+      "groups:\n  - name: [a]\n    rules: []\n",
+      "groups:\n  - name: a\n    labels: 5\n    rules: []\n",
+      "groups:\n  - name: a\n    limit: many\n    rules: []\n",
+      "groups:\n  - name: a\n    rules:\n      - record: r\n        expr: up\n        labels: [x]\n",
+      "groups:\n  - name: a\n    rules:\n      - record: [r]\n        expr: true\n",
+      "groups:\n  - name: a\n    rules:\n      - record: 12\n        expr: 1.5\n        labels: {a: 1, b: true}\n",
   })
   void sameRuleFileErrorsAsPromtool(String ruleFile) throws Exception {
     compare(ruleFile, List.of("--start", Long.toString(FIXTURE_START), "--end", Long.toString(FIXTURE_END)), 0);
