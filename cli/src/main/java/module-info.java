@@ -4,6 +4,9 @@ module io.promtsdb.cli {
   requires io.promtsdb.conformance;
   requires io.promtsdb.wal;
   requires info.picocli;
+  requires java.net.http;
+  requires com.fasterxml.jackson.databind;
+  requires com.fasterxml.jackson.dataformat.yaml;
   requires org.lz4.java;
   requires aircompressor;
 

@@ -3,17 +3,10 @@ package io.promtsdb.cli;
 import io.promtsdb.conformance.AdapterMain;
 import io.promtsdb.conformance.JavaImplementation;
 import io.promtsdb.conformance.PromTsdb;
-import io.promtsdb.conformance.PrometheusVersion;
-import io.promtsdb.core.CorruptFormatException;
 import java.io.BufferedOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -22,8 +15,9 @@ import picocli.CommandLine.ParentCommand;
 /**
  * {@code promtsdb adapter}: PromTSDB behind the conformance suite's adapter contract (the
  * spec's conformance chapter), so that {@code java -jar conformance.jar --impl "promtsdb
- * adapter"} tests the command users run: the suite's {@link PromTsdb} capabilities and, from
- * this module, {@code write-blocks} ({@code tsdb create-blocks-from openmetrics}). The exit
+ * adapter"} tests the command users run: the suite's {@link PromTsdb} capabilities, {@code
+ * write-blocks} included (the engine's backfill, as {@code tsdb create-blocks-from
+ * openmetrics} runs it). The exit
  * codes are the contract's (0 output, 1 an error object for bad input, 2 unsupported), not
  * the other subcommands'.
  */
@@ -55,24 +49,8 @@ class AdapterCommand implements Callable<Integer> {
     }
   }
 
-  /** PromTSDB as the command offers it to the conformance suite. */
+  /** PromTSDB as the command offers it to the conformance suite: every capability, in process. */
   static JavaImplementation implementation() {
-    return PromTsdb.builder().writeBlocks(AdapterCommand::writeBlocks).build();
-  }
-
-  /**
-   * {@code tsdb create-blocks-from openmetrics FILE DIR} with promtool's defaults (2 h blocks,
-   * no extra labels); for a target before 3.0.0, promtool 2.53's bytes. promtool's error
-   * message becomes a {@code corrupt} answer.
-   */
-  static List<String> writeBlocks(Path openMetrics, Path outputDir, PrometheusVersion target) throws IOException {
-    byte[] input = Files.readAllBytes(openMetrics);
-    List<String> ulids = new ArrayList<>();
-    try {
-      Backfill.run(input, outputDir, 0, Map.of(), target.major() < 3, meta -> ulids.add(meta.ulid().toString()));
-    } catch (Backfill.BackfillException e) {
-      throw new CorruptFormatException(openMetrics.getFileName().toString(), CorruptFormatException.NO_OFFSET, e.getMessage());
-    }
-    return ulids;
+    return PromTsdb.implementation();
   }
 }

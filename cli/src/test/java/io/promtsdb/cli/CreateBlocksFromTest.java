@@ -252,6 +252,12 @@ class CreateBlocksFromTest {
     compareWith("3.5.3", input, List.of(), List.of(), List.of());
   }
 
+  @Test
+  void maxBlockDurationParsedAsGoDurations() {
+    assertThat(CreateBlocksFromCommand.parseDurationMillis("1h30m")).isEqualTo(90 * 60_000L);
+    assertThat(CreateBlocksFromCommand.parseDurationMillis("1.5h")).isEqualTo(90 * 60_000L);
+  }
+
   /** Out of order across two appenders (5000 samples apart): an error, as in promtool. */
   @Test
   void outOfOrderAcrossCommits() throws Exception {

@@ -8,11 +8,12 @@ import io.promtsdb.conformance.WriteBlocks;
 import java.util.List;
 
 /**
- * The data-directory conformance suite for the command's capabilities, write-blocks ({@code
- * tsdb create-blocks-from openmetrics}) among them: the corpus cases, and the cross matrix with
- * real promtool 3.5.3 and 2.53.3 when installed (PROMTSDB_PROMETHEUS_HOME; otherwise those pairs
- * are left out with a message), so blocks we write are dumped by promtool and blocks promtool
- * writes are read by us.
+ * The data-directory conformance suite for the command's capabilities ({@code promtsdb
+ * adapter} offers {@link PromTsdb}'s), write-blocks ({@code tsdb create-blocks-from
+ * openmetrics}) among them: the corpus cases, and the cross matrix with real promtool 3.5.3 and
+ * 2.53.3 when installed (PROMTSDB_PROMETHEUS_HOME; otherwise those pairs are left out with a
+ * message), so blocks we write are dumped by promtool and blocks promtool writes are read by
+ * us. (The in-process suite in conformance-tests leaves real Prometheus out.)
  */
 class PromTsdbCommandDataDirConformanceTest extends AbstractDataDirConformanceTest {
   @Override
@@ -22,7 +23,7 @@ class PromTsdbCommandDataDirConformanceTest extends AbstractDataDirConformanceTe
 
   @Override
   protected WriteBlocks backfiller() {
-    return AdapterCommand::writeBlocks;
+    return PromTsdb::writeBlocks;
   }
 
   @Override

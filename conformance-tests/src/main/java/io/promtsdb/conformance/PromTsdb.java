@@ -15,6 +15,8 @@ import io.promtsdb.core.CounterResetHint;
 import io.promtsdb.core.Labels;
 import io.promtsdb.core.MappedFileSource;
 import io.promtsdb.core.Sample;
+import io.promtsdb.engine.Backfill;
+import io.promtsdb.engine.BlockMeta;
 import io.promtsdb.engine.Matcher;
 import io.promtsdb.engine.Querier;
 import io.promtsdb.engine.ReadOnlyDb;
@@ -50,10 +52,8 @@ import java.util.TreeSet;
 
 /**
  * PromTSDB for Java as an implementation under test: the codec capabilities on the format
- * modules, {@code dump-dir} on the engine's {@link ReadOnlyDb}. {@code write-blocks} is the
- * backfill of the {@code promtsdb} command (module cli, which depends on this one): the
- * command's adapter ({@code promtsdb adapter}) adds it to {@link #builder()}; in process here
- * {@code describe} lists it as missing, with that reason ({@link #MISSING}).
+ * modules, {@code dump-dir} on the engine's {@link ReadOnlyDb}, {@code write-blocks} on the
+ * engine's {@link Backfill} (what {@code promtsdb tsdb create-blocks-from openmetrics} runs).
  */
 public final class PromTsdb {
   private PromTsdb() {}
@@ -67,10 +67,8 @@ public final class PromTsdb {
   /** Samples per float chunk, as Prometheus' head cuts them. */
   static final int SAMPLES_PER_CHUNK = 120;
 
-  /** Capabilities PromTSDB does not have yet, and why: reported with the cases they skip. */
-  public static final java.util.Map<Capability, String> MISSING = java.util.Map.of(
-      Capability.WRITE_BLOCKS,
-      "the OpenMetrics backfill is part of the promtsdb command (module cli): run --impl \"promtsdb adapter\"");
+  /** Capabilities PromTSDB does not have, and why: reported with the cases they skip (none). */
+  public static final java.util.Map<Capability, String> MISSING = java.util.Map.of();
 
   public static JavaImplementation implementation() {
     return builder().build();
@@ -91,7 +89,32 @@ public final class PromTsdb {
         .writeBlock(PromTsdb::writeBlock)
         .dumpDir(PromTsdb::dumpDir)
         .listBlocks(PromTsdb::listBlocks)
+        .writeBlocks(PromTsdb::writeBlocks)
         .missing(MISSING);
+  }
+
+  // ---- blocks from OpenMetrics ----
+
+  /**
+   * promtool's {@code tsdb create-blocks-from openmetrics FILE DIR} with its defaults (2 h
+   * blocks, no extra labels); for a target before 3.0.0, promtool 2.53's bytes. promtool's
+   * error message becomes a {@code corrupt} answer at the failing entry's offset.
+   */
+  public static List<String> writeBlocks(Path openMetrics, Path outputDir, PrometheusVersion target) throws IOException {
+    Backfill.Options options = Backfill.Options.DEFAULT
+        .withFlavor(target.major() < 3 ? WriterFlavor.PROMETHEUS_2 : WriterFlavor.PROMETHEUS_3);
+    List<BlockMeta> blocks;
+    try {
+      blocks = Backfill.fromOpenMetrics(openMetrics, outputDir, options);
+    } catch (Backfill.BackfillException e) {
+      long offset = e.offset() < 0 ? CorruptFormatException.NO_OFFSET : e.offset();
+      throw new CorruptFormatException(openMetrics.getFileName().toString(), offset, e.getMessage());
+    }
+    List<String> ulids = new ArrayList<>(blocks.size());
+    for (BlockMeta m : blocks) {
+      ulids.add(m.ulid().toString());
+    }
+    return ulids;
   }
 
   // ---- chunks ----

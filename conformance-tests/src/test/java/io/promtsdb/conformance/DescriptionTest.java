@@ -37,10 +37,11 @@ class DescriptionTest {
   }
 
   @Test
-  void promTsdbSaysWhyItHasNoWriteBlocks() {
+  void promTsdbHasEveryCapabilityInProcess() {
     Description d = PromTsdb.implementation().describe();
-    assertThat(d.has(Capability.DUMP_DIR)).isTrue();
-    assertThat(d.has(Capability.WRITE_BLOCKS)).isFalse();
-    assertThat(d.missingReason(Capability.WRITE_BLOCKS)).contains("OpenMetrics");
+    for (Capability c : Capability.values()) {
+      assertThat(d.has(c)).as("%s", c).isTrue();
+    }
+    assertThat(d.missing()).isEmpty();
   }
 }

@@ -4,9 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Data directories: {@code dump-dir} (the engine's read-only database) and {@code list-blocks};
- * {@code write-blocks} shows as skipped, with the reason, until the engine creates blocks from
- * OpenMetrics.
+ * Data directories: {@code dump-dir} (the engine's read-only database), {@code list-blocks}
+ * and {@code write-blocks} (the engine's OpenMetrics backfill).
  */
 class PromTsdbDataDirConformanceTest extends AbstractDataDirConformanceTest {
   @Override
@@ -17,6 +16,11 @@ class PromTsdbDataDirConformanceTest extends AbstractDataDirConformanceTest {
   @Override
   protected ListBlocks lister() {
     return PromTsdb::listBlocks;
+  }
+
+  @Override
+  protected WriteBlocks backfiller() {
+    return PromTsdb::writeBlocks;
   }
 
   @Override

@@ -129,7 +129,21 @@ public final class SampleBlockWriter {
     if (symbols.isEmpty() || !symbols.get(0).isEmpty()) {
       symbols.add(0, "");
     }
-    return BlockWriter.write(dir, meta, symbols, ChunkSeriesSet.of(out), options.block());
+    return BlockWriter.write(dir, meta, symbols, ChunkSeriesSet.of(out), sizedFor(options.block(), sorted));
+  }
+
+  /**
+   * The index writer's postings sort buffer cut to this block's label pairs: it is allocated
+   * whole (12 bytes an entry, 24 while sorting; 48 MiB by default) and a backfill of a few
+   * series must not need that heap. The bytes written do not depend on it.
+   */
+  private static BlockWriter.Options sizedFor(BlockWriter.Options o, List<Labels> series) {
+    long pairs = 0;
+    for (Labels l : series) {
+      pairs += l.size();
+    }
+    int entries = (int) Math.max(16, Math.min(o.index().sortBufferEntries(), pairs));
+    return new BlockWriter.Options(o.chunkSegmentSize(), o.index().withSortBufferEntries(entries));
   }
 
   private Series getOrCreate(Labels labels) throws RejectedSampleException {

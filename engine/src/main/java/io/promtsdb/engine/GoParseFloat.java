@@ -1,4 +1,4 @@
-package io.promtsdb.cli;
+package io.promtsdb.engine;
 
 import io.promtsdb.core.GoQuote;
 import java.util.regex.Pattern;
@@ -18,6 +18,14 @@ final class GoParseFloat {
 
   /** Parses like {@code strconv.ParseFloat}; the exception message is Go's error text. */
   static double parse(String s) {
+    if (plainDecimal(s)) {
+      // Digits with at most one point: Go's syntax, and Java's parse is correctly rounded too;
+      // an overflow goes on to the error below.
+      double d = Double.parseDouble(s);
+      if (!Double.isInfinite(d)) {
+        return d;
+      }
+    }
     String lower = s.toLowerCase(java.util.Locale.ROOT);
     if (lower.equals("nan")) {
       return GO_NAN;
@@ -34,6 +42,28 @@ final class GoParseFloat {
       throw new NumberFormatException("strconv.ParseFloat: parsing " + GoQuote.quote(s) + ": value out of range");
     }
     return d;
+  }
+
+  /** {@code [0-9]+(\.[0-9]*)?}, the form of almost every value and timestamp. */
+  private static boolean plainDecimal(String s) {
+    int n = s.length();
+    if (n == 0 || !isDigit(s.charAt(0))) {
+      return false;
+    }
+    boolean point = false;
+    for (int k = 1; k < n; k++) {
+      char c = s.charAt(k);
+      if (c == '.' && !point) {
+        point = true;
+      } else if (!isDigit(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
   }
 
   /** {@link #parse} also accepting underscores between digits, as Go's strconv does. */

@@ -1,4 +1,4 @@
-package io.promtsdb.cli;
+package io.promtsdb.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -21,7 +21,7 @@ class OpenMetricsParserTest {
 
   record Sample(Labels labels, Long t, double v) {}
 
-  static List<Sample> parse(String text, boolean v3) throws OpenMetricsParser.ParseException {
+  static List<Sample> parse(String text, boolean v3) throws Exception {
     OpenMetricsParser p = new OpenMetricsParser(text.getBytes(StandardCharsets.UTF_8), v3);
     List<Sample> out = new ArrayList<>();
     for (OpenMetricsParser.Entry e = p.next(); e != OpenMetricsParser.Entry.EOF; e = p.next()) {
@@ -78,6 +78,10 @@ class OpenMetricsParserTest {
       assertThatThrownBy(() -> GoParseFloat.parse(bad)).hasMessage("strconv.ParseFloat: parsing \"" + bad + "\": invalid syntax");
     }
     assertThatThrownBy(() -> GoParseFloat.parse("1e400")).hasMessage("strconv.ParseFloat: parsing \"1e400\": value out of range");
+    String huge = "9".repeat(400);
+    assertThatThrownBy(() -> GoParseFloat.parse(huge)).hasMessage("strconv.ParseFloat: parsing \"" + huge + "\": value out of range");
+    assertThat(GoParseFloat.parse("0.1")).isEqualTo(0.1);
+    assertThat(GoParseFloat.parse("12345678901234567890")).isEqualTo(1.2345678901234567e19);
   }
 
   @Test
@@ -89,8 +93,6 @@ class OpenMetricsParserTest {
     assertThat(Backfill.compatibleBlockDuration(18 * h)).isEqualTo(18 * h);
     // Anything enormous: the largest of ten ranges, 2h * 3^9.
     assertThat(Backfill.compatibleBlockDuration(Long.MAX_VALUE)).isEqualTo(2 * h * 19683);
-    assertThat(CreateBlocksFromCommand.parseDurationMillis("1h30m")).isEqualTo(90 * 60_000L);
-    assertThat(CreateBlocksFromCommand.parseDurationMillis("1.5h")).isEqualTo(90 * 60_000L);
   }
 
   @Test

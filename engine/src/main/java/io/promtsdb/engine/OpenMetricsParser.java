@@ -1,13 +1,19 @@
-package io.promtsdb.cli;
+package io.promtsdb.engine;
 
 import io.promtsdb.core.GoFloat;
 import io.promtsdb.core.GoQuote;
 import io.promtsdb.core.Labels;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -21,6 +27,13 @@ import java.util.List;
  *
  * <p>Only what promtool's backfill needs is exposed: {@link #next} and, for a series entry,
  * {@link #labels}, {@link #timestamp} and {@link #value}.
+ *
+ * <p>Streaming: Prometheus parses a byte slice of the whole (mmapped) input; this parser reads
+ * a channel through a window that holds the current entry and what was read ahead of it.
+ * Positions ({@code i}, {@code start}, {@code lstart}, {@code offsets}) are relative to the
+ * window and only valid within one entry: the window drops consumed bytes only at the start
+ * of {@link #next}. So memory is bounded by the longest entry (a line, or a quoted string
+ * spanning lines), never by the input.
  */
 final class OpenMetricsParser {
   /** Entry kinds (Go's {@code textparse.Entry}). */
@@ -42,6 +55,9 @@ final class OpenMetricsParser {
       super(message);
     }
   }
+
+  /** The window's first size; it doubles while one entry does not fit. */
+  static final int INITIAL_WINDOW = 64 * 1024;
 
   // Lexer tokens with Go's names.
   private enum Tok {
@@ -71,7 +87,14 @@ final class OpenMetricsParser {
   private static final int S_ETIMESTAMP = 10;
 
 
-  private final byte[] b;
+  private final ReadableByteChannel in;
+  /** The window: input bytes from offset {@code base}; {@code len} of them are valid. */
+  private byte[] b;
+  private int len;
+  private boolean inputEnded;
+  private long base;
+  /** Newlines in the input before {@code base}: line numbers for errors. */
+  private long linesBeforeBase;
   // Lexer.
   private int i;
   private int lstart;
@@ -92,13 +115,100 @@ final class OpenMetricsParser {
     this(input, true);
   }
 
+  /** A parser of {@code input} held in memory. */
+  OpenMetricsParser(byte[] input, boolean normalizeFloatLabels) {
+    this(Channels.newChannel(new ByteArrayInputStream(input)), normalizeFloatLabels);
+  }
+
   /**
+   * A parser reading {@code in} (not closed here) as far as it needs.
+   *
    * @param normalizeFloatLabels whether {@code le} and {@code quantile} values are rewritten
    *     in OpenMetrics float form ({@code 1e3} becomes {@code 1000.0}), as 3.0 and later do
    */
-  OpenMetricsParser(byte[] input, boolean normalizeFloatLabels) {
-    this.b = input;
+  OpenMetricsParser(ReadableByteChannel in, boolean normalizeFloatLabels) {
+    this(in, normalizeFloatLabels, INITIAL_WINDOW);
+  }
+
+  /** With a first window of {@code window} bytes (tests use tiny ones to move entries across its edges). */
+  OpenMetricsParser(ReadableByteChannel in, boolean normalizeFloatLabels, int window) {
+    if (window < 1) {
+      throw new IllegalArgumentException("window " + window);
+    }
+    this.in = in;
     this.normalizeFloatLabels = normalizeFloatLabels;
+    this.b = new byte[window];
+  }
+
+  // ---------------------------------------------------------------- window
+
+  /**
+   * Reads until the window holds position {@code p}; false if the input ends before it.
+   * Grows the window rather than moving bytes: positions of the current entry stay valid.
+   */
+  private boolean fill(int p) {
+    while (p >= len) {
+      if (inputEnded) {
+        return false;
+      }
+      if (len == b.length) {
+        b = Arrays.copyOf(b, Math.multiplyExact(b.length, 2));
+      }
+      int n;
+      try {
+        n = in.read(ByteBuffer.wrap(b, len, b.length - len));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      if (n < 0) {
+        inputEnded = true;
+      } else {
+        len += n;
+      }
+    }
+    return true;
+  }
+
+  /** Drops the consumed bytes before {@code i} once they are half the window (between entries only). */
+  private void compact() {
+    if (i < b.length / 2) {
+      return;
+    }
+    linesBeforeBase += newlines(0, i);
+    System.arraycopy(b, i, b, 0, len - i);
+    base += i;
+    len -= i;
+    i = 0;
+  }
+
+  private long newlines(int from, int to) {
+    long n = 0;
+    for (int k = from; k < to; k++) {
+      if (b[k] == '\n') {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** The input offset of the current entry's first byte. */
+  long entryOffset() {
+    return base + start;
+  }
+
+  /** The 1-based line of the current entry's first byte. */
+  long entryLine() {
+    return linesBeforeBase + newlines(0, start) + 1;
+  }
+
+  /** Input bytes consumed so far. */
+  long position() {
+    return base + i;
+  }
+
+  /** The window's size now: bounded by the longest entry, not by the input. */
+  int windowSize() {
+    return b.length;
   }
 
   // ---------------------------------------------------------------- lexer
@@ -117,7 +227,7 @@ final class OpenMetricsParser {
 
   /** The byte at {@code p}, or -1 past the end (Go's lexer sees that as a NUL and stops). */
   private int at(int p) {
-    return p < b.length ? b[p] & 0xFF : -1;
+    return p < len || fill(p) ? b[p] & 0xFF : -1;
   }
 
   private boolean skipsNul() {
@@ -151,7 +261,7 @@ final class OpenMetricsParser {
   }
 
   private Tok lex() {
-    if (i >= b.length) {
+    if (at(i) < 0) {
       return Tok.EOF;
     }
     lstart = i;
@@ -386,13 +496,26 @@ final class OpenMetricsParser {
   // ---------------------------------------------------------------- parser
 
   private ParseException parseError(String exp, Tok got) {
-    int e = Math.min(i + 1, b.length);
+    int e = at(i) >= 0 ? i + 1 : len; // Go's min(i+1, len(input))
     return new ParseException(
         exp + ", got " + quote(lstart, e) + " (" + GoQuote.quote(got.goName) + ") while parsing: " + quote(start, e));
   }
 
-  /** The next entry; {@link Entry#EOF} after {@code # EOF}. */
-  Entry next() throws ParseException {
+  /**
+   * The next entry; {@link Entry#EOF} after {@code # EOF}.
+   *
+   * @throws IOException if reading the input fails (the lexer reads through {@link #fill})
+   */
+  Entry next() throws ParseException, IOException {
+    try {
+      return nextEntry();
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  private Entry nextEntry() throws ParseException {
+    compact();
     start = i;
     offsets.clear();
     Tok t = lex();
@@ -422,7 +545,7 @@ final class OpenMetricsParser {
           throw new ParseException("expected text in " + t.goName);
         }
         String text = i - lstart > 1 ? new String(b, lstart + 1, i - lstart - 2, StandardCharsets.UTF_8) : "";
-        byte[] textBytes = i - lstart > 1 ? java.util.Arrays.copyOfRange(b, lstart + 1, i - 1) : new byte[0];
+        byte[] textBytes = i - lstart > 1 ? Arrays.copyOfRange(b, lstart + 1, i - 1) : new byte[0];
         switch (t) {
           case TYPE -> {
             switch (text) {
@@ -518,9 +641,8 @@ final class OpenMetricsParser {
       if (v != Tok.LVALUE) {
         throw parseError("expected label value", v);
       }
-      byte[] vb = java.util.Arrays.copyOfRange(b, lstart, i);
-      if (!validUtf8(vb)) {
-        throw new ParseException("invalid UTF-8 label value: " + quote(vb));
+      if (!validUtf8(b, lstart, i)) {
+        throw new ParseException("invalid UTF-8 label value: " + quote(lstart, i));
       }
       if (!exemplar) {
         offsets.add(lstart + 1);
@@ -604,9 +726,8 @@ final class OpenMetricsParser {
   }
 
   private double parseFloat(int from, int to) throws ParseException {
-    String s = new String(b, from, to - from, StandardCharsets.ISO_8859_1);
-    for (int k = 0; k < s.length(); k++) {
-      char c = s.charAt(k);
+    for (int k = from; k < to; k++) {
+      byte c = b[k];
       if (c == 'p' || c == 'P' || c == '_') {
         throw new ParseException("unsupported character in float while parsing: " + quote(start, i));
       }
@@ -695,7 +816,7 @@ final class OpenMetricsParser {
   }
 
   private String quote(int from, int to) {
-    return quote(java.util.Arrays.copyOfRange(b, from, Math.max(from, to)));
+    return quote(Arrays.copyOfRange(b, from, Math.max(from, to)));
   }
 
   /** Go's {@code %q} of a byte slice. */
@@ -714,6 +835,16 @@ final class OpenMetricsParser {
       }
     }
     return sb.append('"').toString();
+  }
+
+  /** Whether {@code b[from, to)} is valid UTF-8; ASCII (the usual case) without a decoder. */
+  private static boolean validUtf8(byte[] b, int from, int to) {
+    for (int k = from; k < to; k++) {
+      if (b[k] < 0) {
+        return validUtf8(Arrays.copyOfRange(b, from, to));
+      }
+    }
+    return true;
   }
 
   private static boolean validUtf8(byte[] bytes) {
