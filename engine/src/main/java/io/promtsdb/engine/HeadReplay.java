@@ -81,6 +81,12 @@ final class HeadReplay {
   private int checkpoint = -1;
   private int firstSegment = -1;
   private int lastSegment = -1;
+  // Step durations in nanoseconds (ReplayReport.Durations).
+  private long snapshotNanos;
+  private long mmapNanos;
+  private long checkpointNanos;
+  private long walNanos;
+  private long wblNanos;
 
   // Memory snapshot (only with Options.useChunkSnapshot): the series it created, and the WAL
   // position it covers (segment -1: none loaded, or given up).
@@ -105,15 +111,17 @@ final class HeadReplay {
   }
 
   void run(long minValidTime) throws IOException {
+    long start = System.nanoTime();
     h.minValidTime = minValidTime;
     Path walDir = dataDir.resolve("wal");
     boolean hasWal = files.isDirectory(walDir);
     if (useChunkSnapshot) {
       loadChunkSnapshot(walDir, hasWal);
+      snapshotNanos = System.nanoTime() - start;
     }
     if (snapshotSeries != null) {
       // The head chunk files decide whether the snapshot's WAL position holds.
-      loadMmappedChunks();
+      timedLoadMmappedChunks();
       if (hasWal) {
         try (WalPlan wal = planWal(walDir)) {
           replayWal(wal);
@@ -123,7 +131,7 @@ final class HeadReplay {
       // The WAL is decoded (on the background thread) while the head chunks are loaded; its
       // records are applied after them, as in Prometheus.
       try (WalPlan wal = hasWal ? planWal(walDir) : null) {
-        loadMmappedChunks();
+        timedLoadMmappedChunks();
         if (wal != null) {
           replayWal(wal);
         }
@@ -134,13 +142,23 @@ final class HeadReplay {
     }
     Path wblDir = dataDir.resolve("wbl");
     if (files.isDirectory(wblDir)) {
+      long t = System.nanoTime();
       replayWbl(wblDir);
+      wblNanos = System.nanoTime() - t;
     }
     if (h.minTime < h.minValidTime) {
       h.minTime = h.minValidTime;
     }
     gc();
     h.postings.ensureOrder();
+    ReplayReport.Durations durations =
+        new ReplayReport.Durations(
+            java.time.Duration.ofNanos(checkpointNanos),
+            java.time.Duration.ofNanos(walNanos),
+            java.time.Duration.ofNanos(wblNanos),
+            java.time.Duration.ofNanos(snapshotNanos),
+            java.time.Duration.ofNanos(mmapNanos),
+            java.time.Duration.ofNanos(System.nanoTime() - start));
     h.report =
         new ReplayReport(
             checkpoint,
@@ -155,7 +173,8 @@ final class HeadReplay {
             unknownRefs,
             oooSamples,
             mmappedChunkCount,
-            warnings);
+            warnings,
+            durations);
   }
 
   // ---- memory snapshot -------------------------------------------------------------------
@@ -261,6 +280,12 @@ final class HeadReplay {
   }
 
   // ---- head chunk files ------------------------------------------------------------------
+
+  private void timedLoadMmappedChunks() throws IOException {
+    long t = System.nanoTime();
+    loadMmappedChunks();
+    mmapNanos = System.nanoTime() - t;
+  }
 
   private void loadMmappedChunks() throws IOException {
     Path dir = dataDir.resolve("chunks_head");
@@ -475,9 +500,15 @@ final class HeadReplay {
     List<RecordStream.Source> sources = plan.sources();
     int cp = plan.checkpointSegments();
     long n = 0;
+    long start = System.nanoTime();
+    // The checkpoint's share ends when its last segment is read (or at once without one).
+    long checkpointEnd = cp == 0 ? start : -1;
     try (WalApplier a = new WalApplier(h, mmapped, oooMmapped, applyThreads)) {
       applier = a;
       for (WalRecord r = rs.next(); r != null; r = rs.next()) {
+        if (checkpointEnd < 0 && rs.sourcesDone() >= cp) {
+          checkpointEnd = System.nanoTime();
+        }
         records++;
         applyWal(r);
         if ((++n & 1023) == 0) {
@@ -505,6 +536,12 @@ final class HeadReplay {
       warnings.add(rs.stop() + (ignored > 0 ? "; the " + ignored + " later segment(s) are ignored too" : "")
           + " (Prometheus repairs the WAL by truncating it there)");
     }
+    long end = System.nanoTime();
+    if (checkpointEnd < 0) {
+      checkpointEnd = end;
+    }
+    checkpointNanos = checkpointEnd - start;
+    walNanos = end - checkpointEnd;
     progress.done("WAL");
   }
 

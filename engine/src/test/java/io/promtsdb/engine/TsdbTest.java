@@ -114,6 +114,12 @@ class TsdbTest {
     assertThat(allReadOnly(tmp)).isEqualTo(want);
     try (Tsdb db = Tsdb.open(tmp, o)) {
       assertThat(db.replayReport().warnings()).isEmpty();
+      // Every step that ran took time, and the total covers the steps.
+      ReplayReport.Durations d = db.replayReport().durations();
+      assertThat(d.wal()).isPositive();
+      assertThat(d.mmapChunks()).isPositive();
+      assertThat(d.chunkSnapshot()).isZero();
+      assertThat(d.total()).isGreaterThanOrEqualTo(d.wal().plus(d.mmapChunks()).plus(d.checkpoint()));
       assertThat(all(db)).isEqualTo(want);
       // Appending continues after the replayed data, refs of old series are reused.
       try (Appender app = db.appender()) {
