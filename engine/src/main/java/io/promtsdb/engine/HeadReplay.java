@@ -11,6 +11,7 @@ import io.promtsdb.core.Histogram;
 import io.promtsdb.tombstones.Interval;
 import io.promtsdb.wal.ChunkSnapshots;
 import io.promtsdb.wal.Refs;
+import io.promtsdb.wal.SampleBatch;
 import io.promtsdb.wal.SegmentReader;
 import io.promtsdb.wal.SnapshotCodec;
 import io.promtsdb.wal.SnapshotRecord;
@@ -505,12 +506,17 @@ final class HeadReplay {
     long checkpointEnd = cp == 0 ? start : -1;
     try (WalApplier a = new WalApplier(h, mmapped, oooMmapped, applyThreads)) {
       applier = a;
-      for (WalRecord r = rs.next(); r != null; r = rs.next()) {
+      for (Object r = rs.next(); r != null; r = rs.next()) {
         if (checkpointEnd < 0 && rs.sourcesDone() >= cp) {
           checkpointEnd = System.nanoTime();
         }
         records++;
-        applyWal(r);
+        if (r instanceof SampleBatch b) {
+          applySamples(b);
+          rs.recycle(b);
+        } else {
+          applyWal((WalRecord) r);
+        }
         if ((++n & 1023) == 0) {
           progress.update("WAL", rs.sourcesDone(), sources.size());
         }
@@ -553,6 +559,7 @@ final class HeadReplay {
     return r == null ? ref : r;
   }
 
+  // Float samples come as SampleBatch (applySamples).
   private void applyWal(WalRecord rec) throws IOException {
     if (rec instanceof WalRecord.Series s) {
       boolean[] created = new boolean[1];
@@ -563,14 +570,6 @@ final class HeadReplay {
           multiRef.put(rs.ref(), ms.ref);
         }
         applier.reset(ms, rs.ref());
-      }
-    } else if (rec instanceof WalRecord.Samples s) {
-      for (Refs.RefSample x : s.samples()) {
-        appendFloat(x.ref(), x.t(), x.v());
-      }
-    } else if (rec instanceof WalRecord.SamplesV2 s) {
-      for (Refs.RefSample x : s.samples()) {
-        appendFloat(x.ref(), x.t(), x.v());
       }
     } else if (rec instanceof WalRecord.HistogramSamples s) {
       for (Refs.RefHistogramSample x : s.histograms()) {
@@ -605,18 +604,26 @@ final class HeadReplay {
     // in the WBL.
   }
 
-  private void appendFloat(long walRef, long t, double v) throws IOException {
-    samples++;
-    if (t < h.minValidTime) {
-      beforeMinValid++;
-      return;
+  /** A float sample record, without an object per sample. */
+  private void applySamples(SampleBatch b) throws IOException {
+    int n = b.size();
+    samples += n;
+    long minValid = h.minValidTime;
+    boolean mapped = multiRef.size() != 0;
+    for (int i = 0; i < n; i++) {
+      long t = b.t(i);
+      if (t < minValid) {
+        beforeMinValid++;
+        continue;
+      }
+      long ref = b.ref(i);
+      MemSeries ms = h.getByRef(mapped ? mapRef(ref) : ref);
+      if (ms == null) {
+        unknownRefs++;
+        continue;
+      }
+      applier.floatSample(ms, t, b.v(i));
     }
-    MemSeries ms = h.getByRef(mapRef(walRef));
-    if (ms == null) {
-      unknownRefs++;
-      return;
-    }
-    applier.floatSample(ms, t, v);
   }
 
   private void appendHistogram(long walRef, long t, Histogram hi, FloatHistogram fh) throws IOException {
@@ -641,9 +648,16 @@ final class HeadReplay {
       wbl.add(new RecordStream.Source(wblDir, s.index, s.path));
     }
     try (RecordStream rs = new RecordStream(files, wbl, background)) {
-      for (WalRecord r = rs.next(); r != null; r = rs.next()) {
+      for (Object r = rs.next(); r != null; r = rs.next()) {
         records++;
-        applyWbl(r);
+        if (r instanceof SampleBatch b) {
+          for (int i = 0; i < b.size(); i++) {
+            insertOoo(b.ref(i), b.t(i), b.v(i), null, null);
+          }
+          rs.recycle(b);
+        } else {
+          applyWbl((WalRecord) r);
+        }
       }
       if (rs.stop() != null) {
         int ignored = wbl.size() - 1 - rs.stoppedAt();
@@ -655,15 +669,8 @@ final class HeadReplay {
   }
 
   private void applyWbl(WalRecord rec) {
-    if (rec instanceof WalRecord.Samples s) {
-      for (Refs.RefSample x : s.samples()) {
-        insertOoo(x.ref(), x.t(), x.v(), null, null);
-      }
-    } else if (rec instanceof WalRecord.SamplesV2 s) {
-      for (Refs.RefSample x : s.samples()) {
-        insertOoo(x.ref(), x.t(), x.v(), null, null);
-      }
-    } else if (rec instanceof WalRecord.HistogramSamples s) {
+    // Float samples come as SampleBatch (replayWbl).
+    if (rec instanceof WalRecord.HistogramSamples s) {
       for (Refs.RefHistogramSample x : s.histograms()) {
         insertOoo(x.ref(), x.t(), 0, x.h(), null);
       }
