@@ -63,6 +63,8 @@ final class HeadReplay {
   private final Progress progress;
   private final boolean background;
   private final List<String> warnings = new ArrayList<>();
+  /** Where exemplars of the WAL and the memory snapshot go; null: they are skipped. */
+  private final ExemplarStorage exemplars;
 
   // WAL series reference -> the reference of the series created earlier with the same labels.
   private final LongMap<Long> multiRef = new LongMap<>();
@@ -79,6 +81,7 @@ final class HeadReplay {
   private long unknownRefs;
   private long oooSamples;
   private long mmappedChunkCount;
+  private long exemplarsRestored;
   private int checkpoint = -1;
   private int firstSegment = -1;
   private int lastSegment = -1;
@@ -99,8 +102,9 @@ final class HeadReplay {
   private long snapOffset;
   private String snapshotUsed;
 
-  HeadReplay(Head h, Path dataDir, ReadOnlyDb.Options options) {
+  HeadReplay(Head h, Path dataDir, ReadOnlyDb.Options options, ExemplarStorage exemplars) {
     this.h = h;
+    this.exemplars = exemplars;
     this.dataDir = dataDir;
     this.files = options.fileAccess();
     this.progress = options.progress();
@@ -174,6 +178,7 @@ final class HeadReplay {
             unknownRefs,
             oooSamples,
             mmappedChunkCount,
+            exemplarsRestored,
             warnings,
             durations);
   }
@@ -236,6 +241,7 @@ final class HeadReplay {
       }
       LongMap<MemSeries> refSeries = new LongMap<>();
       List<Refs.RefTombstone> tombstones = new ArrayList<>();
+      List<Refs.RefExemplar> snapExemplars = new ArrayList<>();
       List<MemChunk> chunks = new ArrayList<>();
       for (SnapshotRecord rec : recs) {
         if (rec instanceof SnapshotRecord.Series sr && sr.headChunk() != null) {
@@ -244,6 +250,8 @@ final class HeadReplay {
           chunks.add(MemChunk.resume(Chunk.wrap(e, hc.bytes()), hc.mint(), hc.maxt()));
         } else if (rec instanceof SnapshotRecord.Tombstones t) {
           tombstones.addAll(t.tombstones());
+        } else if (rec instanceof SnapshotRecord.Exemplars x && exemplars != null) {
+          snapExemplars.addAll(x.exemplars());
         }
       }
       // Everything read: build the series.
@@ -266,6 +274,16 @@ final class HeadReplay {
       }
       for (Refs.RefTombstone t : tombstones) {
         h.tombstones.addInterval(t.ref(), new Interval(t.mint(), t.maxt()));
+      }
+      // Go's loadChunkSnapshot: exemplars come last, of the snapshot's series, oldest first.
+      for (Refs.RefExemplar x : snapExemplars) {
+        MemSeries ms = refSeries.get(x.ref());
+        if (ms == null) {
+          unknownRefs++;
+          continue;
+        }
+        exemplars.add(ms, new Exemplar(x.labels(), x.v(), x.t()));
+        exemplarsRestored++;
       }
       snapshotSeries = refSeries;
       snapIdx = idx;
@@ -587,6 +605,24 @@ final class HeadReplay {
       for (Refs.RefFloatHistogramSample x : s.histograms()) {
         appendHistogram(x.ref(), x.t(), null, x.fh());
       }
+    } else if (rec instanceof WalRecord.Exemplars x) {
+      if (exemplars == null) {
+        return;
+      }
+      // Go's loadWAL: exemplars before the minimum valid time are skipped; a duplicate or older
+      // one than the series' newest is dropped by the storage.
+      for (Refs.RefExemplar e : x.exemplars()) {
+        if (e.t() < h.minValidTime) {
+          continue;
+        }
+        MemSeries ms = h.getByRef(mapRef(e.ref()));
+        if (ms == null) {
+          unknownRefs++;
+          continue;
+        }
+        exemplars.add(ms, new Exemplar(e.labels(), e.v(), e.t()));
+        exemplarsRestored++;
+      }
     } else if (rec instanceof WalRecord.Tombstones t) {
       for (Refs.RefTombstone x : t.tombstones()) {
         if (x.maxt() < h.minValidTime) {
@@ -600,8 +636,7 @@ final class HeadReplay {
         h.tombstones.addInterval(ref, new Interval(x.mint(), x.maxt()));
       }
     }
-    // Exemplars and metadata do not change what a query returns; m-map markers only appear
-    // in the WBL.
+    // Metadata does not change what a query returns; m-map markers only appear in the WBL.
   }
 
   /** A float sample record, without an object per sample. */

@@ -18,6 +18,8 @@ import java.util.List;
  * @param unknownSeriesRefs samples, tombstones and markers naming a series no record created
  * @param oooSamples out-of-order samples replayed from the WBL
  * @param mmappedChunks head chunks loaded from {@code chunks_head/}
+ * @param exemplars exemplars handed to the exemplar storage (from the memory snapshot and the
+ *     WAL; 0 when it is disabled); the storage keeps the newest of them that fit
  * @param warnings corruption that was worked around (torn WAL tail, corrupt head chunk file),
  *     each naming the file and offset
  * @param durations how long each step took, as Prometheus logs them
@@ -35,10 +37,11 @@ public record ReplayReport(
     long unknownSeriesRefs,
     long oooSamples,
     long mmappedChunks,
+    long exemplars,
     List<String> warnings,
     Durations durations) {
   public static final ReplayReport EMPTY =
-      new ReplayReport(-1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, List.of(), Durations.ZERO);
+      new ReplayReport(-1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, List.of(), Durations.ZERO);
 
   public ReplayReport {
     warnings = List.copyOf(warnings);
@@ -49,7 +52,7 @@ public record ReplayReport(
   ReplayReport withWalTimeAdded(Duration d) {
     Durations x = durations;
     return new ReplayReport(checkpoint, firstSegment, lastSegment, records, series, samples, samplesAppended,
-        samplesBeforeMinValidTime, samplesOutOfOrder, unknownSeriesRefs, oooSamples, mmappedChunks, warnings,
+        samplesBeforeMinValidTime, samplesOutOfOrder, unknownSeriesRefs, oooSamples, mmappedChunks, exemplars, warnings,
         new Durations(x.checkpoint(), x.wal().plus(d), x.wbl(), x.chunkSnapshot(), x.mmapChunks(), x.total().plus(d)));
   }
 

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The writable engine: appends, commits, replay on reopen, errors, isolation, OOO, deletes. */
 class TsdbTest {
@@ -456,6 +458,106 @@ class TsdbTest {
     }
   }
 
+  /**
+   * Exemplars come back on restart as in Prometheus: from the WAL's exemplar records, or with a
+   * memory snapshot from its exemplar records (the WAL before the snapshot is not read then).
+   */
+  @ParameterizedTest(name = "memory snapshot={0}")
+  @ValueSource(booleans = {false, true})
+  void exemplarsAreRestoredOnRestart(boolean snapshot) throws Exception {
+    TsdbOptions o = TsdbOptions.defaults().withMaxExemplars(7).withMemorySnapshotOnShutdown(snapshot);
+    Random r = new Random(17);
+    List<Matcher> all = List.of(Matcher.regex("__name__", ".+"));
+    Map<Labels, List<Exemplar>> before;
+    try (Tsdb db = Tsdb.open(tmp, o)) {
+      for (int i = 0; i < 12; i++) {
+        try (Appender app = db.appender()) {
+          for (int s = 0; s < 3; s++) {
+            long t = T0 + i * 1000L;
+            long ref = app.append(Labels.of("__name__", "ex", "s", "" + s), t, i);
+            if (r.nextInt(3) != 0) {
+              app.appendExemplar(ref, new Exemplar(Labels.of("trace_id", Long.toHexString(r.nextLong())), r.nextDouble(), t));
+            }
+          }
+          app.commit();
+        }
+      }
+      before = db.exemplars(Long.MIN_VALUE, Long.MAX_VALUE, all);
+      assertThat(before.values().stream().mapToInt(List::size).sum()).isEqualTo(7); // the ring is full
+    }
+    try (Tsdb db = Tsdb.open(tmp, o)) {
+      assertThat(db.replayReport().warnings()).isEmpty();
+      assertThat(db.replayReport().exemplars()).isEqualTo(snapshot ? 7 : 0L + countExemplarRecords(tmp));
+      assertThat(db.exemplars(Long.MIN_VALUE, Long.MAX_VALUE, all)).isEqualTo(before);
+      // The newest exemplar of each series still decides what is accepted.
+      try (Appender app = db.appender()) {
+        Labels l = before.keySet().iterator().next();
+        long ref = app.append(l, T0 + 100_000L, 1);
+        long newest = before.get(l).get(before.get(l).size() - 1).t();
+        assertKind(() -> app.appendExemplar(ref, new Exemplar(Labels.of("trace_id", "old"), 1, newest - 1)),
+            AppendException.Kind.OUT_OF_ORDER_EXEMPLAR);
+      }
+    }
+    // Without exemplar storage nothing is restored.
+    try (Tsdb db = Tsdb.open(tmp, TsdbOptions.defaults())) {
+      assertThat(db.replayReport().exemplars()).isZero();
+      assertThat(db.exemplars(Long.MIN_VALUE, Long.MAX_VALUE, all)).isEmpty();
+    }
+  }
+
+  @Test
+  void blockChunkSegmentSizeAndReplayConcurrencyOptionsApply() throws Exception {
+    TsdbOptions o = TsdbOptions.defaults().withCompaction(false).withMaxBlockChunkSegmentSize(4096)
+        .withWalReplayConcurrency(3);
+    assertThatThrownBy(() -> o.withMaxBlockChunkSegmentSize(0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> o.withWalReplayConcurrency(-1)).isInstanceOf(IllegalArgumentException.class);
+    Map<Labels, List<String>> want;
+    List<BlockMeta> written;
+    try (Tsdb db = Tsdb.open(tmp, o)) {
+      for (int i = 0; i < 4 * 240; i++) { // 4 h at 15 s: the head compacts its first 2 h
+        try (Appender app = db.appender()) {
+          for (int s = 0; s < 20; s++) {
+            app.append(Labels.of("__name__", "seg", "s", "" + s), T0 + i * 15_000L, i * s);
+          }
+          app.commit();
+        }
+      }
+      written = db.compact();
+      want = all(db);
+    }
+    assertThat(written).isNotEmpty();
+    // 20 series x 240 samples of chunks cut at 4 KiB: several segment files, none much larger.
+    try (Stream<Path> st = Files.list(tmp.resolve(written.get(0).ulid().toString()).resolve("chunks"))) {
+      List<Path> segs = st.toList();
+      assertThat(segs).hasSizeGreaterThan(2);
+      for (Path p : segs) {
+        assertThat(Files.size(p)).isLessThan(4096 + 1024 + 64);
+      }
+    }
+    for (int threads : new int[] {1, 3}) {
+      try (Tsdb db = Tsdb.open(tmp, o.withWalReplayConcurrency(threads))) {
+        assertThat(all(db)).isEqualTo(want);
+      }
+    }
+  }
+
+  /** Exemplars in the WAL's exemplar records, read with the format-wal codec alone. */
+  private static long countExemplarRecords(Path dir) throws IOException {
+    long n = 0;
+    try (Stream<Path> s = Files.list(dir.resolve("wal"))) {
+      for (Path seg : s.filter(p -> p.getFileName().toString().matches("\\d{8}")).sorted().toList()) {
+        try (io.promtsdb.wal.SegmentReader sr = io.promtsdb.wal.SegmentReader.open(seg)) {
+          while (sr.next()) {
+            if (io.promtsdb.wal.RecordCodec.decode(sr.record()) instanceof io.promtsdb.wal.WalRecord.Exemplars x) {
+              n += x.exemplars().size();
+            }
+          }
+        }
+      }
+    }
+    return n;
+  }
+
   @ParameterizedTest
   @EnumSource(names = {"NONE", "SNAPPY", "ZSTD"})
   void tornWalTailIsRepairedAndAppendingContinues(Compression c) throws Exception {
@@ -508,23 +610,45 @@ class TsdbTest {
   @Test
   void snapshotIsAReadableDataDir() throws Exception {
     Map<Labels, List<String>> want;
-    try (Tsdb db = Tsdb.open(tmp.resolve("db"), TsdbOptions.defaults())) {
+    TsdbOptions o = TsdbOptions.defaults().withOutOfOrderTimeWindow(Duration.ofHours(1)).withCompaction(false);
+    try (Tsdb db = Tsdb.open(tmp.resolve("db"), o)) {
       try (Appender app = db.appender()) {
         for (int i = 0; i < 300; i++) {
           app.append(Labels.of("__name__", "s"), T0 + i * 15_000L, i);
         }
         app.commit();
       }
+      // Out of order (in the head's OOO chunks) and deleted (a head tombstone) samples.
+      try (Appender app = db.appender()) {
+        for (int i = 0; i < 10; i++) {
+          app.append(Labels.of("__name__", "s"), T0 + (250 + i) * 15_000L + 7_000L, -i);
+        }
+        app.commit();
+      }
+      db.delete(T0 + 100 * 15_000L, T0 + 110 * 15_000L, Matcher.equal("__name__", "s"));
+      assertThatThrownBy(() -> db.snapshot(tmp.resolve("db"))).hasMessageContaining("base directory");
+      assertThatThrownBy(() -> db.snapshot(tmp.resolve(Ulid.generate(T0).toString()))).hasMessageContaining("ULID");
       db.snapshot(tmp.resolve("snap"));
+      // As Prometheus' DB.Snapshot: blocks (the head as one, its OOO data as another), and an
+      // empty WAL directory.
+      try (Stream<Path> st = Files.list(tmp.resolve("snap"))) {
+        assertThat(st.map(p -> p.getFileName().toString()).filter(n -> !n.equals("wal")).toList())
+            .hasSize(2).allMatch(Ulid::isValid);
+      }
+      try (Stream<Path> st = Files.list(tmp.resolve("snap").resolve("wal"))) {
+        assertThat(st).isEmpty();
+      }
       want = all(db);
       try (Appender app = db.appender()) {
         app.append(Labels.of("__name__", "s"), T0 + 300 * 15_000L, 1);
         app.commit();
       }
     }
+    assertThat(want.get(Labels.of("__name__", "s"))).hasSize(300 + 10 - 11);
     assertThat(allReadOnly(tmp.resolve("snap"))).isEqualTo(want);
     try (Tsdb db = Tsdb.open(tmp.resolve("snap"), TsdbOptions.defaults())) {
       assertThat(all(db)).isEqualTo(want);
+      assertThat(db.blocks()).hasSize(2);
     }
   }
 
