@@ -134,6 +134,11 @@ class EngineWrittenDirTest {
 
   private static Path copy(Path src, String name) throws IOException {
     Path dst = tmp.resolve(name + System.nanoTime());
+    copyTree(src, dst);
+    return dst;
+  }
+
+  static void copyTree(Path src, Path dst) throws IOException {
     try (Stream<Path> s = Files.walk(src)) {
       for (Path p : s.toList()) {
         Path t = dst.resolve(src.relativize(p).toString());
@@ -144,7 +149,6 @@ class EngineWrittenDirTest {
         }
       }
     }
-    return dst;
   }
 
   static Path binary(String version, String name) {

@@ -53,6 +53,9 @@ final class BlockFiles {
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
     }
+    if (Files.isDirectory(to)) {
+      CrashPoints.reach(CrashPoints.BLOCK_RENAMED);
+    }
     syncDirectory(to.toAbsolutePath().getParent());
   }
 
@@ -113,6 +116,7 @@ final class BlockFiles {
         Files.move(blockDir, tmp);
       }
       syncDirectory(blockDir.toAbsolutePath().getParent());
+      CrashPoints.reach(CrashPoints.BLOCK_DELETE_RENAMED);
     }
     deleteRecursively(tmp);
   }

@@ -84,6 +84,7 @@ public final class BlockWriter {
       writeMeta(tmp, done);
       TombstonesFile.write(tmp, List.of());
       BlockFiles.syncDirectory(tmp);
+      CrashPoints.reach(CrashPoints.BLOCK_WRITTEN);
       BlockFiles.replace(tmp, target);
       return Optional.of(done);
     } finally {

@@ -57,41 +57,27 @@ final class HeadCompaction {
     ss.sort(java.util.Comparator.comparing(x -> x.labels));
     long mint = head.minOooTime;
     long maxt = head.maxOooTime;
-    for (long t = Math.floorDiv(mint, chunkRange) * chunkRange; t <= maxt; t += chunkRange) {
-      java.util.TreeSet<String> symbols = new java.util.TreeSet<>(io.promtsdb.core.Utf8Order.COMPARATOR);
+    // Go's compaction head m-maps every series' out-of-order head chunk first.
+    java.util.IdentityHashMap<MemSeries, List<BlockChunk>> chunksOf = new java.util.IdentityHashMap<>();
+    for (MemSeries s : ss) {
+      chunksOf.put(s, oooChunks(s));
+    }
+    // Go: blockSize * (mint / blockSize), division truncating toward zero.
+    for (long t = mint / chunkRange * chunkRange; t <= maxt; t += chunkRange) {
+      java.util.TreeSet<String> symbols = headSymbols();
       List<ChunkSeries> series = new ArrayList<>();
       for (MemSeries s : ss) {
-        MemSeries tmp = new MemSeries(s.ref, s.labels);
-        for (OooChunk.OooSample x : oooSamples(s)) {
-          if (x.t() < t || x.t() >= t + chunkRange) {
-            continue;
-          }
-          if (x.h() != null) {
-            tmp.appendHistogram(x.t(), x.h(), head.chunkOpts);
-          } else if (x.fh() != null) {
-            tmp.appendFloatHistogram(x.t(), x.fh(), head.chunkOpts);
-          } else {
-            tmp.append(x.t(), x.v(), head.chunkOpts);
-          }
-        }
-        List<BlockChunk> cs = new ArrayList<>();
-        for (MemChunk c : tmp.headChunks) {
-          if (c.numSamples() > 0) {
-            cs.add(new BlockChunk(c.minTime, c.maxTime, c.chunk()));
-          }
-        }
+        List<BlockChunk> cs = OooCompactionChunks.inRange(chunksOf.get(s), t, t + chunkRange - 1);
         if (cs.isEmpty()) {
           continue;
         }
-        s.labels.forEach((n, v) -> {
-          symbols.add(n);
-          symbols.add(v);
-        });
         series.add(new ChunkSeries(s.labels, cs));
       }
       Ulid id = Ulid.generate(System.currentTimeMillis());
       BlockMeta meta = new BlockMeta(id, t, t + chunkRange, BlockMeta.Stats.EMPTY,
-          new BlockMeta.Compaction(1, List.of(id), false, List.of(), false, List.of(BlockMeta.HINT_FROM_OUT_OF_ORDER)),
+          // Go passes the compaction head's meta as the parent: a zero ULID and zero times.
+          new BlockMeta.Compaction(1, List.of(id), false, List.of(new BlockMeta.BlockDesc(Ulid.ZERO, 0, 0)), false,
+              List.of(BlockMeta.HINT_FROM_OUT_OF_ORDER)),
           BlockMeta.VERSION_1);
       BlockWriter.write(parent, meta, symbols, ChunkSeriesSet.of(series), db.blockWriterOptions()).ifPresent(out::add);
     }
@@ -141,34 +127,28 @@ final class HeadCompaction {
     return out;
   }
 
-  /** The out-of-order samples of a series, sorted by time, first occurrence of a time kept. */
-  private List<OooChunk.OooSample> oooSamples(MemSeries s) throws IOException {
-    List<OooChunk.OooSample> all = new ArrayList<>();
+  /**
+   * The out-of-order chunks of a series as Go's compaction head has them once it m-mapped the
+   * out-of-order head chunk: every m-mapped chunk, then the head chunk, each encoded as {@code
+   * OOOChunk.ToEncodedChunks} encodes (one chunk per run of a value type, histograms cut where an
+   * append asks for a new chunk), in chunk order.
+   */
+  private List<BlockChunk> oooChunks(MemSeries s) throws IOException {
+    List<BlockChunk> out = new ArrayList<>();
     for (MmappedChunk c : s.oooMmappedChunks) {
       if (c.samples() != null) {
-        all.addAll(c.samples().samples());
+        out.addAll(SeriesChunkEncoder.encodeRuns(c.samples().iterator(), io.promtsdb.chunks.WriterFlavor.PROMETHEUS_3));
       } else {
-        SampleIterator it = ChunkSampleIterator.of(head.chunkFiles.chunk(c.ref()), null);
-        for (ValueType vt = it.next(); vt != ValueType.NONE; vt = it.next()) {
-          all.add(switch (vt) {
-            case FLOAT -> new OooChunk.OooSample(it.atT(), it.atValue(), null, null);
-            case HISTOGRAM -> new OooChunk.OooSample(it.atT(), 0, it.atHistogram(), null);
-            default -> new OooChunk.OooSample(it.atT(), 0, null, it.atFloatHistogram());
-          });
-        }
+        io.promtsdb.chunks.Chunk ch = c.chunk() != null ? c.chunk() : head.chunkFiles.chunk(c.ref());
+        out.add(new BlockChunk(c.minTime(), c.maxTime(), ch));
       }
     }
     if (s.oooHeadChunk != null) {
-      all.addAll(s.oooHeadChunk.samples);
-    }
-    all.sort(java.util.Comparator.comparingLong(OooChunk.OooSample::t));
-    List<OooChunk.OooSample> dedup = new ArrayList<>(all.size());
-    for (OooChunk.OooSample x : all) {
-      if (dedup.isEmpty() || dedup.get(dedup.size() - 1).t() != x.t()) {
-        dedup.add(x);
+      for (SampleList run : s.oooHeadChunk.toRuns(Long.MIN_VALUE, Long.MAX_VALUE)) {
+        out.addAll(SeriesChunkEncoder.encodeRuns(run.iterator(), io.promtsdb.chunks.WriterFlavor.PROMETHEUS_3));
       }
     }
-    return dedup;
+    return out;
   }
 
   /**
@@ -191,23 +171,40 @@ final class HeadCompaction {
       db.rw.readLock().unlock();
     }
     ss.sort(java.util.Comparator.comparing(x -> x.labels));
-    java.util.TreeSet<String> symbols = new java.util.TreeSet<>(io.promtsdb.core.Utf8Order.COMPARATOR);
+    java.util.TreeSet<String> symbols = headSymbols();
     List<ChunkSeries> out = new ArrayList<>();
     for (MemSeries s : ss) {
       List<BlockChunk> cs = rangeChunks(s, mint, maxt);
       if (cs.isEmpty()) {
         continue;
       }
-      s.labels.forEach((n, v) -> {
-        symbols.add(n);
-        symbols.add(v);
-      });
       out.add(new ChunkSeries(s.labels, cs));
     }
     Ulid id = Ulid.generate(System.currentTimeMillis());
     BlockMeta meta = new BlockMeta(id, mint, maxt, BlockMeta.Stats.EMPTY,
         new BlockMeta.Compaction(1, List.of(id), false, List.of(), false, List.of()), BlockMeta.VERSION_1);
     return BlockWriter.write(parent, meta, symbols, ChunkSeriesSet.of(out), db.blockWriterOptions()).orElse(null);
+  }
+
+  /**
+   * The symbol table of a block cut from the head, as Go's {@code headIndexReader.Symbols}
+   * gives it ({@code MemPostings.Symbols}): the label names and values of every series in the
+   * head, with samples in the block's range or not, and the empty string (the all-series
+   * postings key is {@code ("", "")}).
+   */
+  private java.util.TreeSet<String> headSymbols() {
+    java.util.TreeSet<String> symbols = new java.util.TreeSet<>(io.promtsdb.core.Utf8Order.COMPARATOR);
+    symbols.add("");
+    db.rw.readLock().lock();
+    try {
+      head.series.forEachValue(s -> s.labels.forEach((n, v) -> {
+        symbols.add(n);
+        symbols.add(v);
+      }));
+    } finally {
+      db.rw.readLock().unlock();
+    }
+    return symbols;
   }
 
   private List<BlockChunk> rangeChunks(MemSeries s, long mint, long maxt) throws IOException {
@@ -399,7 +396,9 @@ final class HeadCompaction {
       throw e;
     }
     db.counters.checkpoint(false);
+    CrashPoints.reach(CrashPoints.CHECKPOINT_CREATED);
     db.wal.truncate(last + 1);
+    CrashPoints.reach(CrashPoints.WAL_TRUNCATED);
     io.promtsdb.wal.Checkpoints.deleteBefore(walDir, last, walOptions.files());
     deletedSeries.values().removeIf(seg -> seg <= lastF);
   }

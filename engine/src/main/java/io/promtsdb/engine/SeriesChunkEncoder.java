@@ -19,6 +19,8 @@ import java.util.List;
  *   <li>{@link #encodeSplit}: Go's {@code seriesToChunkEncoder} (merged overlapping chunks): a
  *       new chunk at every change of value type, every 120 samples, and wherever a histogram
  *       append asks for a new chunk (a recode replaces the current chunk in place);
+ *   <li>{@link #encodeRuns}: Go's {@code populateChunksFromIterable} (merged out-of-order
+ *       chunks) and {@code OOOChunk.ToEncodedChunks}: the same without the 120-sample split;
  *   <li>{@link #encodeOne}: Go's {@code populateCurrForSingleChunk} (a chunk with deleted
  *       samples): the remaining samples into one chunk of the same kind, histograms in
  *       append-only mode.
@@ -27,6 +29,9 @@ import java.util.List;
 final class SeriesChunkEncoder {
   /** Go's {@code seriesToChunkEncoderSplit}. */
   static final int SPLIT = 120;
+
+  /** The sample capacity of a chunk (its 16-bit sample count). */
+  static final int MAX_SAMPLES = 0xFFFF;
 
   private SeriesChunkEncoder() {}
 
@@ -74,10 +79,23 @@ final class SeriesChunkEncoder {
 
   /** Go's {@code seriesToChunkEncoder.Iterator} over {@code it}'s samples. */
   static List<BlockChunk> encodeSplit(SampleIterator it, WriterFlavor flavor) throws IOException {
+    return encode(it, flavor, SPLIT);
+  }
+
+  /**
+   * Go's {@code populateChunksFromIterable} and {@code OOOChunk.ToEncodedChunks}: a new chunk
+   * only at a change of value type or where a histogram append asks for one. Go has no bound;
+   * a chunk is also cut at its encoding's sample capacity, where Go's 16-bit count would wrap.
+   */
+  static List<BlockChunk> encodeRuns(SampleIterator it, WriterFlavor flavor) throws IOException {
+    return encode(it, flavor, Integer.MAX_VALUE);
+  }
+
+  private static List<BlockChunk> encode(SampleIterator it, WriterFlavor flavor, int split) throws IOException {
     List<BlockChunk> out = new ArrayList<>();
     Cur c = new Cur(flavor);
     for (ValueType typ = it.next(); typ != ValueType.NONE; typ = it.next()) {
-      if (typ != c.type || c.n >= SPLIT) {
+      if (typ != c.type || c.n >= split || c.n >= MAX_SAMPLES) {
         c.flushTo(out);
         c.start(typ);
       }

@@ -654,6 +654,7 @@ public final class Tsdb implements Closeable {
         BlockMeta meta;
         try {
           meta = headCompaction.writeHeadBlock(mint, maxt);
+          CrashPoints.reach(CrashPoints.HEAD_BLOCK_WRITTEN);
         } catch (IOException | RuntimeException e) {
           counters.compaction(true);
           throw e;

@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Crash safety: a child JVM ({@link CrashChild}) appends with an fsync per commit, checkpoints
@@ -39,7 +41,7 @@ class CrashSafetyTest {
     int lastAck = -1;
     for (int round = 0; round < 4; round++) {
       int killAfter = 50 + r.nextInt(400);
-      int acked = runAndKill(dir, next, 2000, killAfter);
+      int acked = runAndKill(dir, next, 2000, killAfter).next();
       assertThat(acked).as("seed %d round %d: commits acknowledged", seed, round).isGreaterThan(next);
       lastAck = acked - 1;
       verify(dir, lastAck, seed, round);
@@ -48,18 +50,57 @@ class CrashSafetyTest {
     assertThat(lastAck).isPositive();
   }
 
-  /** Runs a child from commit {@code first}; kills it after {@code killAfter} ACKs; returns one past the last ACK. */
-  private int runAndKill(Path dir, int first, int commits, int killAfter) throws Exception {
+  /**
+   * Kills at each crash point: a child stops at the {@code n}-th time (seeded, 1 to 3) it reaches
+   * the point, in the middle of a block write, a block deletion, a head compaction, a checkpoint
+   * or a WAL truncation, and is killed there; the dir must then satisfy everything {@link
+   * #verify} checks, and a second child must continue it.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("points")
+  void everyCrashPointLeavesAConsistentDir(String point) throws Exception {
+    long seed = Long.getLong("promtsdb.crash.seed", 20261122L) ^ point.hashCode();
+    SplittableRandom r = new SplittableRandom(seed);
+    Path dir = tmp.resolve("db");
+    int n = 1 + r.nextInt(3);
+    Run run = runAndKill(dir, 0, 3000, Integer.MAX_VALUE, point, Integer.toString(n));
+    assertThat(run.halted()).as("seed %d: the child reached %s %d times", seed, point, n).isTrue();
+    verify(dir, run.next() - 1, seed, 0);
+    Run again = runAndKill(dir, run.next(), 300, 100);
+    verify(dir, again.next() - 1, seed, 1);
+  }
+
+  static List<String> points() {
+    List<String> out = new ArrayList<>(CrashPoints.ALL);
+    out.add("wal-rename");
+    out.add("wal-delete");
+    return out;
+  }
+
+  /** One past the last acknowledged commit; whether the child stopped at its crash point. */
+  private record Run(int next, boolean halted) {}
+
+  /**
+   * Runs a child from commit {@code first}; kills it after {@code killAfter} ACKs or when it
+   * stops at its crash point ({@code extra}: point and count, see {@link CrashChild}).
+   */
+  private Run runAndKill(Path dir, int first, int commits, int killAfter, String... extra) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-        CrashChild.class.getName(), dir.toString(), Integer.toString(commits), Integer.toString(first))
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+        CrashChild.class.getName(), dir.toString(), Integer.toString(commits), Integer.toString(first)));
+    cmd.addAll(List.of(extra));
+    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     int last = first - 1;
     int acks = 0;
+    boolean halted = false;
     try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = in.readLine()) != null) {
+        if (line.startsWith("HALT ")) {
+          halted = true;
+          p.destroyForcibly();
+          break;
+        }
         if (line.startsWith("ACK ")) {
           last = Integer.parseInt(line.substring(4));
           if (++acks == killAfter) {
@@ -72,7 +113,7 @@ class CrashSafetyTest {
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
       p.destroyForcibly();
     }
-    return last + 1;
+    return new Run(last + 1, halted);
   }
 
   private void verify(Path dir, int lastAck, long seed, int round) throws Exception {
@@ -120,7 +161,7 @@ class CrashSafetyTest {
     assertThat(problems).as("seed %d round %d, last acknowledged commit %d", seed, round, lastAck)
         .hasSizeLessThanOrEqualTo(0);
     try (Stream<Path> st = Files.list(dir)) {
-      assertThat(st.map(x -> x.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp-for-creation"));
+      assertThat(st.map(x -> x.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp-for-creation") || n.endsWith(".tmp-for-deletion"));
     }
   }
 }
