@@ -77,6 +77,8 @@ public final class Tsdb implements Closeable {
   /** Serializes commits, rollbacks' WAL writes, deletes and snapshots. */
   final ReentrantLock commitLock = new ReentrantLock();
   private final Isolation isolation = new Isolation();
+  /** Open head queriers' time ranges: head truncation waits for those it would cut under. */
+  final PendingReads pendingReads = new PendingReads();
   private final HeadCommitter committer;
   private final HeadCompaction headCompaction;
   /** Next series reference; guarded by the write lock of {@link #rw}. */
@@ -659,6 +661,9 @@ public final class Tsdb implements Closeable {
           counters.compaction(true);
           throw e;
         }
+        // Go's truncateMemory: queriers still reading the range that goes are waited for,
+        // since its chunks and head chunk files are about to be dropped.
+        pendingReads.awaitNoneOverlapping(head.minTime, maxt - 1);
         rw.writeLock().lock();
         try {
           if (meta != null) {
@@ -764,7 +769,12 @@ public final class Tsdb implements Closeable {
     rw.readLock().lock();
     try {
       Isolation.ReadState st = isolation.openQuerier();
-      qs.add(new LockedQuerier(head.liveQuerier(mint, maxt, st.seq(), st.incomplete(), st.release()), rw.readLock()));
+      PendingReads.Read read = pendingReads.open(mint, maxt);
+      Runnable release = st.release();
+      qs.add(new LockedQuerier(head.liveQuerier(mint, maxt, st.seq(), st.incomplete(), () -> {
+        release.run();
+        pendingReads.close(read);
+      }), rw.readLock()));
       bs = blocks;
     } finally {
       rw.readLock().unlock();

@@ -42,18 +42,22 @@ class TsdbTest {
     SeriesSet ss = q.select(true, List.of(Matcher.regex("__name__", ".*")));
     while (ss.next()) {
       Series s = ss.at();
-      List<String> l = new ArrayList<>();
-      SampleIterator it = s.iterator(null);
-      for (ValueType vt = it.next(); vt != ValueType.NONE; vt = it.next()) {
-        l.add(switch (vt) {
-          case FLOAT -> it.atT() + " " + Long.toHexString(Double.doubleToRawLongBits(it.atValue()));
-          case HISTOGRAM -> it.atT() + " h " + it.atHistogram();
-          default -> it.atT() + " fh " + it.atFloatHistogram();
-        });
-      }
-      out.put(s.labels(), l);
+      out.put(s.labels(), samples(s));
     }
     return out;
+  }
+
+  static List<String> samples(Series s) throws IOException {
+    List<String> l = new ArrayList<>();
+    SampleIterator it = s.iterator(null);
+    for (ValueType vt = it.next(); vt != ValueType.NONE; vt = it.next()) {
+      l.add(switch (vt) {
+        case FLOAT -> it.atT() + " " + Long.toHexString(Double.doubleToRawLongBits(it.atValue()));
+        case HISTOGRAM -> it.atT() + " h " + it.atHistogram();
+        default -> it.atT() + " fh " + it.atFloatHistogram();
+      });
+    }
+    return l;
   }
 
   static Map<Labels, List<String>> all(Tsdb db) throws IOException {
@@ -538,6 +542,69 @@ class TsdbTest {
       try (Tsdb db = Tsdb.open(tmp, o.withWalReplayConcurrency(threads))) {
         assertThat(all(db)).isEqualTo(want);
       }
+    }
+  }
+
+  /**
+   * Head truncation waits for an open querier of the range it drops (Go's
+   * WaitForPendingReadersInTimeRange): the querier reads every sample it saw, from chunks and
+   * head chunk files that compaction would otherwise have dropped under it; a querier of later
+   * data does not hold compaction up.
+   */
+  @Test
+  void headTruncationWaitsForOpenQueriersOfTheRange() throws Exception {
+    TsdbOptions o = TsdbOptions.defaults().withCompaction(false);
+    try (Tsdb db = Tsdb.open(tmp, o)) {
+      for (int i = 0; i < 4 * 240; i++) { // 4 h at 15 s: compaction drops the first 2 h range
+        try (Appender app = db.appender()) {
+          for (int s = 0; s < 5; s++) {
+            app.append(Labels.of("__name__", "q", "s", "" + s), T0 + i * 15_000L, i + s);
+          }
+          app.commit();
+        }
+      }
+      Map<Labels, List<String>> want = all(db);
+      long headMax = db.head.maxTime();
+      // A querier of the newest sample only: does not overlap what truncation drops.
+      try (Querier late = db.querier(headMax, headMax)) {
+        Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE);
+        SeriesSet ss = q.select(true, MetricSelectors.parse("q"));
+        assertThat(ss.next()).isTrue(); // one series' chunks are taken, the rest are read later
+        java.util.concurrent.CompletableFuture<List<BlockMeta>> compaction =
+            java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+              try {
+                return db.compact();
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+        // The compaction writes its block, then waits for q before it truncates the head.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (!hasBlockDir(tmp) && System.nanoTime() < deadline && !compaction.isDone()) {
+          Thread.sleep(10);
+        }
+        assertThat(hasBlockDir(tmp)).isTrue();
+        Thread.sleep(200);
+        assertThat(compaction).isNotDone();
+        assertThat(db.blocks()).isEmpty(); // the block is loaded together with the truncation
+        Map<Labels, List<String>> got = new TreeMap<>();
+        do {
+          Series s = ss.at();
+          got.put(s.labels(), samples(s));
+        } while (ss.next());
+        assertThat(got).isEqualTo(want);
+        q.close();
+        assertThat(compaction.get(60, java.util.concurrent.TimeUnit.SECONDS)).isNotEmpty();
+        assertThat(late.select(true, MetricSelectors.parse("q")).next()).isTrue();
+      }
+      assertThat(db.pendingReads.size()).isZero();
+      assertThat(all(db)).isEqualTo(want);
+    }
+  }
+
+  private static boolean hasBlockDir(Path dir) throws IOException {
+    try (Stream<Path> st = Files.list(dir)) {
+      return st.anyMatch(p -> Ulid.isValid(p.getFileName().toString()));
     }
   }
 
