@@ -652,7 +652,14 @@ final class HeadReplay {
         continue;
       }
       long ref = b.ref(i);
-      MemSeries ms = h.getByRef(mapped ? mapRef(ref) : ref);
+      if (mapped) {
+        ref = mapRef(ref);
+      }
+      // Most samples of a WAL whose chunks are in chunks_head/ end here, without the series.
+      if (applier.droppedBelowFloor(ref, t)) {
+        continue;
+      }
+      MemSeries ms = h.getByRef(ref);
       if (ms == null) {
         unknownRefs++;
         continue;

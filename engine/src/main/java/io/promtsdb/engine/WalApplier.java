@@ -75,6 +75,24 @@ final class WalApplier implements AutoCloseable {
     }
   }
 
+  /**
+   * True if a sample at {@code t} for the series with head reference {@code ref} is dropped
+   * for being at or before the series' replay floor (counted as out of order), decided without
+   * touching the series; false if {@link #floatSample} must decide. Only with one shard, whose
+   * floors the calling thread owns; a floor exists only for series that exist.
+   */
+  boolean droppedBelowFloor(long ref, long t) {
+    if (workers != null) {
+      return false;
+    }
+    Shard s = shards[0];
+    if (s.belowFloor(ref, t)) {
+      s.outOfOrder++;
+      return true;
+    }
+    return false;
+  }
+
   /** An integer ({@code hi}) or float ({@code fh}) histogram sample for {@code ms}. */
   void histogramSample(MemSeries ms, long t, Histogram hi, FloatHistogram fh) throws IOException {
     if (workers == null) {
