@@ -223,6 +223,34 @@ class EngineWrittenDirTest {
     compare(version, snapshotDir, List.of("dump"));
   }
 
+  /**
+   * The snapshot (taken just before the engine closed the dir) is blocks only, as Prometheus'
+   * {@code DB.Snapshot}: the head as one block, its out-of-order data as others; promtool lists
+   * them and dumps exactly what it dumps of the source dir.
+   */
+  @ParameterizedTest(name = "promtool {0}")
+  @ValueSource(strings = {"3.5.3", "2.53.3"})
+  void theSnapshotDumpsAsTheSource(String version) throws Exception {
+    Path pt = RealPromtoolTest.promtool(version);
+    assumeTrue(Files.isExecutable(pt), "skipped: no promtool " + version + " at " + pt
+        + " (run scripts/install-prometheus.sh, or set PROMTSDB_PROMETHEUS_HOME)");
+    try (Stream<Path> s = Files.list(snapshotDir)) {
+      assertThat(s.map(p -> p.getFileName().toString()).toList()).allMatch(n -> n.length() == 26 || n.equals("wal"));
+    }
+    RealPromtoolTest.Run source = RealPromtoolTest.exec(
+        List.of(pt.toString(), "tsdb", "dump", copy(dataDir, "source-" + version).toString()), tmp);
+    RealPromtoolTest.Run snap = RealPromtoolTest.exec(
+        List.of(pt.toString(), "tsdb", "dump", copy(snapshotDir, "snap-" + version).toString()), tmp);
+    assertThat(source.code()).as(source.err()).isZero();
+    assertThat(snap.code()).as(snap.err()).isZero();
+    assertThat(snap.out()).isNotEmpty().isEqualTo(source.out());
+    RealPromtoolTest.Run list = RealPromtoolTest.exec(
+        List.of(pt.toString(), "tsdb", "list", copy(snapshotDir, "list-" + version).toString()), tmp);
+    assertThat(list.code()).as(list.err()).isZero();
+    CliFixtureTest.Result ours = CliFixtureTest.run("tsdb", "list", snapshotDir.toString());
+    assertThat(ours.out()).isEqualTo(list.out());
+  }
+
   @ParameterizedTest(name = "promtool {0}")
   @ValueSource(strings = {"3.5.3", "2.53.3"})
   void analyze(String version) throws Exception {

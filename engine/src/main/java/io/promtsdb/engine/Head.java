@@ -64,9 +64,15 @@ public final class Head implements Closeable {
 
   static Head replay(Path dataDir, long minValidTime, ReadOnlyDb.Options options, MemSeries.ChunkOpts chunkOpts)
       throws IOException {
+    return replay(dataDir, minValidTime, options, chunkOpts, null);
+  }
+
+  /** The same, restoring exemplars (of the WAL and the memory snapshot) into {@code exemplars} unless null. */
+  static Head replay(Path dataDir, long minValidTime, ReadOnlyDb.Options options, MemSeries.ChunkOpts chunkOpts,
+      ExemplarStorage exemplars) throws IOException {
     Head h = new Head(chunkOpts);
     try {
-      new HeadReplay(h, dataDir, options).run(minValidTime);
+      new HeadReplay(h, dataDir, options, exemplars).run(minValidTime);
     } catch (IOException | RuntimeException e) {
       try {
         h.close();

@@ -35,19 +35,14 @@ final class HeadCompaction {
   }
 
   /**
-   * Go's {@code compactOOOHead}: all out-of-order samples of the head are written as blocks, one
-   * per block range they fall in, marked {@code from-out-of-order} in meta.json; then they leave
-   * the head and the WBL segments holding them are deleted ({@code truncateOOO}). The WBL is
-   * first moved to a new segment so that exactly the compacted records can go. A crash between
-   * the blocks and the WBL truncation replays samples the blocks hold too; queries merge them.
-   * Under the commit lock.
+   * The head's out-of-order data as blocks in {@code parent}, one per block range it touches
+   * (Go's {@code compactOOO}), flagged as from out-of-order data; the head is not changed.
    */
-  List<BlockMeta> compactOooHead() throws IOException {
+  List<BlockMeta> writeOooBlocks(Path parent) throws IOException {
     List<BlockMeta> out = new ArrayList<>();
-    if (head.minOooTime == Long.MAX_VALUE || db.wbl == null) {
+    if (head.minOooTime == Long.MAX_VALUE) {
       return out;
     }
-    int firstKept = db.wbl.nextSegment();
     List<MemSeries> ss = new ArrayList<>();
     db.rw.readLock().lock();
     try {
@@ -84,7 +79,36 @@ final class HeadCompaction {
           new BlockMeta.Compaction(1, List.of(id), false, List.of(new BlockMeta.BlockDesc(Ulid.ZERO, 0, 0)), false,
               List.of(BlockMeta.HINT_FROM_OUT_OF_ORDER)),
           BlockMeta.VERSION_1);
-      BlockWriter.write(db.dir(), meta, symbols, ChunkSeriesSet.of(series), BlockWriter.Options.DEFAULT).ifPresent(out::add);
+      BlockWriter.write(parent, meta, symbols, ChunkSeriesSet.of(series), db.blockWriterOptions()).ifPresent(out::add);
+    }
+    return out;
+  }
+
+  /**
+   * Go's {@code compactOOOHead}: all out-of-order samples of the head are written as blocks, one
+   * per block range they fall in, marked {@code from-out-of-order} in meta.json; then they leave
+   * the head and the WBL segments holding them are deleted ({@code truncateOOO}). The WBL is
+   * first moved to a new segment so that exactly the compacted records can go. A crash between
+   * the blocks and the WBL truncation replays samples the blocks hold too; queries merge them.
+   * Under the commit lock.
+   */
+  List<BlockMeta> compactOooHead() throws IOException {
+    List<BlockMeta> out = new ArrayList<>();
+    if (head.minOooTime == Long.MAX_VALUE || db.wbl == null) {
+      return out;
+    }
+    int firstKept = db.wbl.nextSegment();
+    out.addAll(writeOooBlocks(db.dir()));
+    List<MemSeries> ss = new ArrayList<>();
+    db.rw.readLock().lock();
+    try {
+      head.series.forEachValue(x -> {
+        if (x.oooPresent) {
+          ss.add(x);
+        }
+      });
+    } finally {
+      db.rw.readLock().unlock();
     }
     db.rw.writeLock().lock();
     try {
@@ -134,6 +158,11 @@ final class HeadCompaction {
    * range holds no sample (no block, as in Go).
    */
   BlockMeta writeHeadBlock(long mint, long maxt) throws IOException {
+    return writeHeadBlock(db.dir(), mint, maxt);
+  }
+
+  /** The same, into {@code parent} instead of the data directory (a snapshot). */
+  BlockMeta writeHeadBlock(Path parent, long mint, long maxt) throws IOException {
     List<MemSeries> ss = new ArrayList<>();
     db.rw.readLock().lock();
     try {
@@ -154,7 +183,7 @@ final class HeadCompaction {
     Ulid id = Ulid.generate(System.currentTimeMillis());
     BlockMeta meta = new BlockMeta(id, mint, maxt, BlockMeta.Stats.EMPTY,
         new BlockMeta.Compaction(1, List.of(id), false, List.of(), false, List.of()), BlockMeta.VERSION_1);
-    return BlockWriter.write(db.dir(), meta, symbols, ChunkSeriesSet.of(out), BlockWriter.Options.DEFAULT).orElse(null);
+    return BlockWriter.write(parent, meta, symbols, ChunkSeriesSet.of(out), db.blockWriterOptions()).orElse(null);
   }
 
   /**

@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.Predicate;
 
 /**
@@ -33,15 +32,16 @@ final class HeadPostings {
     }
   }
 
-  // name -> value -> refs; names and values sorted by raw bytes.
-  private final Map<String, TreeMap<String, RefList>> byName = new HashMap<>();
+  // name -> value -> refs. Hash maps, as Go's MemPostings: creating a series (ten thousands of
+  // them while a WAL replays) costs no ordered inserts; label values are sorted when listed.
+  private final Map<String, HashMap<String, RefList>> byName = new HashMap<>();
   private final RefList all = new RefList();
 
   void add(long ref, Labels labels) {
     all.add(ref);
     for (int i = 0; i < labels.size(); i++) {
       byName
-          .computeIfAbsent(labels.name(i), k -> new TreeMap<>(Utf8Order.COMPARATOR))
+          .computeIfAbsent(labels.name(i), k -> new HashMap<>())
           .computeIfAbsent(labels.value(i), k -> new RefList())
           .add(ref);
     }
@@ -50,7 +50,7 @@ final class HeadPostings {
   /** Sorts every list (Go's {@code EnsureOrder}). */
   void ensureOrder() {
     sortDedup(all);
-    for (TreeMap<String, RefList> values : byName.values()) {
+    for (HashMap<String, RefList> values : byName.values()) {
       for (RefList l : values.values()) {
         sortDedup(l);
       }
@@ -73,7 +73,7 @@ final class HeadPostings {
     removeFrom(all, deleted);
     for (Labels ls : affected) {
       for (int i = 0; i < ls.size(); i++) {
-        TreeMap<String, RefList> values = byName.get(ls.name(i));
+        HashMap<String, RefList> values = byName.get(ls.name(i));
         if (values == null) {
           continue;
         }
@@ -114,7 +114,7 @@ final class HeadPostings {
     if (name.isEmpty() && values.size() == 1 && values.get(0).isEmpty()) {
       return all();
     }
-    TreeMap<String, RefList> m = byName.get(name);
+    HashMap<String, RefList> m = byName.get(name);
     if (m == null) {
       return Postings.empty();
     }
@@ -129,7 +129,7 @@ final class HeadPostings {
   }
 
   Postings matching(String name, Predicate<String> match) {
-    TreeMap<String, RefList> m = byName.get(name);
+    HashMap<String, RefList> m = byName.get(name);
     if (m == null) {
       return Postings.empty();
     }
@@ -143,8 +143,13 @@ final class HeadPostings {
   }
 
   List<String> labelValues(String name) {
-    TreeMap<String, RefList> m = byName.get(name);
-    return m == null ? List.of() : new ArrayList<>(m.keySet());
+    HashMap<String, RefList> m = byName.get(name);
+    if (m == null) {
+      return List.of();
+    }
+    List<String> values = new ArrayList<>(m.keySet());
+    values.sort(Utf8Order.COMPARATOR);
+    return values;
   }
 
   List<String> labelNames() {

@@ -11,6 +11,7 @@ import io.promtsdb.core.Histogram;
 import io.promtsdb.tombstones.Interval;
 import io.promtsdb.wal.ChunkSnapshots;
 import io.promtsdb.wal.Refs;
+import io.promtsdb.wal.SampleBatch;
 import io.promtsdb.wal.SegmentReader;
 import io.promtsdb.wal.SnapshotCodec;
 import io.promtsdb.wal.SnapshotRecord;
@@ -62,6 +63,8 @@ final class HeadReplay {
   private final Progress progress;
   private final boolean background;
   private final List<String> warnings = new ArrayList<>();
+  /** Where exemplars of the WAL and the memory snapshot go; null: they are skipped. */
+  private final ExemplarStorage exemplars;
 
   // WAL series reference -> the reference of the series created earlier with the same labels.
   private final LongMap<Long> multiRef = new LongMap<>();
@@ -78,9 +81,16 @@ final class HeadReplay {
   private long unknownRefs;
   private long oooSamples;
   private long mmappedChunkCount;
+  private long exemplarsRestored;
   private int checkpoint = -1;
   private int firstSegment = -1;
   private int lastSegment = -1;
+  // Step durations in nanoseconds (ReplayReport.Durations).
+  private long snapshotNanos;
+  private long mmapNanos;
+  private long checkpointNanos;
+  private long walNanos;
+  private long wblNanos;
 
   // Memory snapshot (only with Options.useChunkSnapshot): the series it created, and the WAL
   // position it covers (segment -1: none loaded, or given up).
@@ -92,8 +102,9 @@ final class HeadReplay {
   private long snapOffset;
   private String snapshotUsed;
 
-  HeadReplay(Head h, Path dataDir, ReadOnlyDb.Options options) {
+  HeadReplay(Head h, Path dataDir, ReadOnlyDb.Options options, ExemplarStorage exemplars) {
     this.h = h;
+    this.exemplars = exemplars;
     this.dataDir = dataDir;
     this.files = options.fileAccess();
     this.progress = options.progress();
@@ -105,15 +116,17 @@ final class HeadReplay {
   }
 
   void run(long minValidTime) throws IOException {
+    long start = System.nanoTime();
     h.minValidTime = minValidTime;
     Path walDir = dataDir.resolve("wal");
     boolean hasWal = files.isDirectory(walDir);
     if (useChunkSnapshot) {
       loadChunkSnapshot(walDir, hasWal);
+      snapshotNanos = System.nanoTime() - start;
     }
     if (snapshotSeries != null) {
       // The head chunk files decide whether the snapshot's WAL position holds.
-      loadMmappedChunks();
+      timedLoadMmappedChunks();
       if (hasWal) {
         try (WalPlan wal = planWal(walDir)) {
           replayWal(wal);
@@ -123,7 +136,7 @@ final class HeadReplay {
       // The WAL is decoded (on the background thread) while the head chunks are loaded; its
       // records are applied after them, as in Prometheus.
       try (WalPlan wal = hasWal ? planWal(walDir) : null) {
-        loadMmappedChunks();
+        timedLoadMmappedChunks();
         if (wal != null) {
           replayWal(wal);
         }
@@ -134,13 +147,23 @@ final class HeadReplay {
     }
     Path wblDir = dataDir.resolve("wbl");
     if (files.isDirectory(wblDir)) {
+      long t = System.nanoTime();
       replayWbl(wblDir);
+      wblNanos = System.nanoTime() - t;
     }
     if (h.minTime < h.minValidTime) {
       h.minTime = h.minValidTime;
     }
     gc();
     h.postings.ensureOrder();
+    ReplayReport.Durations durations =
+        new ReplayReport.Durations(
+            java.time.Duration.ofNanos(checkpointNanos),
+            java.time.Duration.ofNanos(walNanos),
+            java.time.Duration.ofNanos(wblNanos),
+            java.time.Duration.ofNanos(snapshotNanos),
+            java.time.Duration.ofNanos(mmapNanos),
+            java.time.Duration.ofNanos(System.nanoTime() - start));
     h.report =
         new ReplayReport(
             checkpoint,
@@ -155,7 +178,9 @@ final class HeadReplay {
             unknownRefs,
             oooSamples,
             mmappedChunkCount,
-            warnings);
+            exemplarsRestored,
+            warnings,
+            durations);
   }
 
   // ---- memory snapshot -------------------------------------------------------------------
@@ -216,6 +241,7 @@ final class HeadReplay {
       }
       LongMap<MemSeries> refSeries = new LongMap<>();
       List<Refs.RefTombstone> tombstones = new ArrayList<>();
+      List<Refs.RefExemplar> snapExemplars = new ArrayList<>();
       List<MemChunk> chunks = new ArrayList<>();
       for (SnapshotRecord rec : recs) {
         if (rec instanceof SnapshotRecord.Series sr && sr.headChunk() != null) {
@@ -224,6 +250,8 @@ final class HeadReplay {
           chunks.add(MemChunk.resume(Chunk.wrap(e, hc.bytes()), hc.mint(), hc.maxt()));
         } else if (rec instanceof SnapshotRecord.Tombstones t) {
           tombstones.addAll(t.tombstones());
+        } else if (rec instanceof SnapshotRecord.Exemplars x && exemplars != null) {
+          snapExemplars.addAll(x.exemplars());
         }
       }
       // Everything read: build the series.
@@ -247,6 +275,16 @@ final class HeadReplay {
       for (Refs.RefTombstone t : tombstones) {
         h.tombstones.addInterval(t.ref(), new Interval(t.mint(), t.maxt()));
       }
+      // Go's loadChunkSnapshot: exemplars come last, of the snapshot's series, oldest first.
+      for (Refs.RefExemplar x : snapExemplars) {
+        MemSeries ms = refSeries.get(x.ref());
+        if (ms == null) {
+          unknownRefs++;
+          continue;
+        }
+        exemplars.add(ms, new Exemplar(x.labels(), x.v(), x.t()));
+        exemplarsRestored++;
+      }
       snapshotSeries = refSeries;
       snapIdx = idx;
       snapOffset = off;
@@ -261,6 +299,12 @@ final class HeadReplay {
   }
 
   // ---- head chunk files ------------------------------------------------------------------
+
+  private void timedLoadMmappedChunks() throws IOException {
+    long t = System.nanoTime();
+    loadMmappedChunks();
+    mmapNanos = System.nanoTime() - t;
+  }
 
   private void loadMmappedChunks() throws IOException {
     Path dir = dataDir.resolve("chunks_head");
@@ -475,11 +519,22 @@ final class HeadReplay {
     List<RecordStream.Source> sources = plan.sources();
     int cp = plan.checkpointSegments();
     long n = 0;
+    long start = System.nanoTime();
+    // The checkpoint's share ends when its last segment is read (or at once without one).
+    long checkpointEnd = cp == 0 ? start : -1;
     try (WalApplier a = new WalApplier(h, mmapped, oooMmapped, applyThreads)) {
       applier = a;
-      for (WalRecord r = rs.next(); r != null; r = rs.next()) {
+      for (Object r = rs.next(); r != null; r = rs.next()) {
+        if (checkpointEnd < 0 && rs.sourcesDone() >= cp) {
+          checkpointEnd = System.nanoTime();
+        }
         records++;
-        applyWal(r);
+        if (r instanceof SampleBatch b) {
+          applySamples(b);
+          rs.recycle(b);
+        } else {
+          applyWal((WalRecord) r);
+        }
         if ((++n & 1023) == 0) {
           progress.update("WAL", rs.sourcesDone(), sources.size());
         }
@@ -505,6 +560,12 @@ final class HeadReplay {
       warnings.add(rs.stop() + (ignored > 0 ? "; the " + ignored + " later segment(s) are ignored too" : "")
           + " (Prometheus repairs the WAL by truncating it there)");
     }
+    long end = System.nanoTime();
+    if (checkpointEnd < 0) {
+      checkpointEnd = end;
+    }
+    checkpointNanos = checkpointEnd - start;
+    walNanos = end - checkpointEnd;
     progress.done("WAL");
   }
 
@@ -516,6 +577,7 @@ final class HeadReplay {
     return r == null ? ref : r;
   }
 
+  // Float samples come as SampleBatch (applySamples).
   private void applyWal(WalRecord rec) throws IOException {
     if (rec instanceof WalRecord.Series s) {
       boolean[] created = new boolean[1];
@@ -526,14 +588,6 @@ final class HeadReplay {
           multiRef.put(rs.ref(), ms.ref);
         }
         applier.reset(ms, rs.ref());
-      }
-    } else if (rec instanceof WalRecord.Samples s) {
-      for (Refs.RefSample x : s.samples()) {
-        appendFloat(x.ref(), x.t(), x.v());
-      }
-    } else if (rec instanceof WalRecord.SamplesV2 s) {
-      for (Refs.RefSample x : s.samples()) {
-        appendFloat(x.ref(), x.t(), x.v());
       }
     } else if (rec instanceof WalRecord.HistogramSamples s) {
       for (Refs.RefHistogramSample x : s.histograms()) {
@@ -551,6 +605,24 @@ final class HeadReplay {
       for (Refs.RefFloatHistogramSample x : s.histograms()) {
         appendHistogram(x.ref(), x.t(), null, x.fh());
       }
+    } else if (rec instanceof WalRecord.Exemplars x) {
+      if (exemplars == null) {
+        return;
+      }
+      // Go's loadWAL: exemplars before the minimum valid time are skipped; a duplicate or older
+      // one than the series' newest is dropped by the storage.
+      for (Refs.RefExemplar e : x.exemplars()) {
+        if (e.t() < h.minValidTime) {
+          continue;
+        }
+        MemSeries ms = h.getByRef(mapRef(e.ref()));
+        if (ms == null) {
+          unknownRefs++;
+          continue;
+        }
+        exemplars.add(ms, new Exemplar(e.labels(), e.v(), e.t()));
+        exemplarsRestored++;
+      }
     } else if (rec instanceof WalRecord.Tombstones t) {
       for (Refs.RefTombstone x : t.tombstones()) {
         if (x.maxt() < h.minValidTime) {
@@ -564,22 +636,36 @@ final class HeadReplay {
         h.tombstones.addInterval(ref, new Interval(x.mint(), x.maxt()));
       }
     }
-    // Exemplars and metadata do not change what a query returns; m-map markers only appear
-    // in the WBL.
+    // Metadata does not change what a query returns; m-map markers only appear in the WBL.
   }
 
-  private void appendFloat(long walRef, long t, double v) throws IOException {
-    samples++;
-    if (t < h.minValidTime) {
-      beforeMinValid++;
-      return;
+  /** A float sample record, without an object per sample. */
+  private void applySamples(SampleBatch b) throws IOException {
+    int n = b.size();
+    samples += n;
+    long minValid = h.minValidTime;
+    boolean mapped = multiRef.size() != 0;
+    for (int i = 0; i < n; i++) {
+      long t = b.t(i);
+      if (t < minValid) {
+        beforeMinValid++;
+        continue;
+      }
+      long ref = b.ref(i);
+      if (mapped) {
+        ref = mapRef(ref);
+      }
+      // Most samples of a WAL whose chunks are in chunks_head/ end here, without the series.
+      if (applier.droppedBelowFloor(ref, t)) {
+        continue;
+      }
+      MemSeries ms = h.getByRef(ref);
+      if (ms == null) {
+        unknownRefs++;
+        continue;
+      }
+      applier.floatSample(ms, t, b.v(i));
     }
-    MemSeries ms = h.getByRef(mapRef(walRef));
-    if (ms == null) {
-      unknownRefs++;
-      return;
-    }
-    applier.floatSample(ms, t, v);
   }
 
   private void appendHistogram(long walRef, long t, Histogram hi, FloatHistogram fh) throws IOException {
@@ -604,9 +690,16 @@ final class HeadReplay {
       wbl.add(new RecordStream.Source(wblDir, s.index, s.path));
     }
     try (RecordStream rs = new RecordStream(files, wbl, background)) {
-      for (WalRecord r = rs.next(); r != null; r = rs.next()) {
+      for (Object r = rs.next(); r != null; r = rs.next()) {
         records++;
-        applyWbl(r);
+        if (r instanceof SampleBatch b) {
+          for (int i = 0; i < b.size(); i++) {
+            insertOoo(b.ref(i), b.t(i), b.v(i), null, null);
+          }
+          rs.recycle(b);
+        } else {
+          applyWbl((WalRecord) r);
+        }
       }
       if (rs.stop() != null) {
         int ignored = wbl.size() - 1 - rs.stoppedAt();
@@ -618,15 +711,8 @@ final class HeadReplay {
   }
 
   private void applyWbl(WalRecord rec) {
-    if (rec instanceof WalRecord.Samples s) {
-      for (Refs.RefSample x : s.samples()) {
-        insertOoo(x.ref(), x.t(), x.v(), null, null);
-      }
-    } else if (rec instanceof WalRecord.SamplesV2 s) {
-      for (Refs.RefSample x : s.samples()) {
-        insertOoo(x.ref(), x.t(), x.v(), null, null);
-      }
-    } else if (rec instanceof WalRecord.HistogramSamples s) {
+    // Float samples come as SampleBatch (replayWbl).
+    if (rec instanceof WalRecord.HistogramSamples s) {
       for (Refs.RefHistogramSample x : s.histograms()) {
         insertOoo(x.ref(), x.t(), 0, x.h(), null);
       }

@@ -3,7 +3,9 @@ package io.promtsdb.engine;
 import io.promtsdb.core.ByteSource;
 import io.promtsdb.core.CorruptFormatException;
 import io.promtsdb.wal.RecordCodec;
+import io.promtsdb.wal.RecordDecoder;
 import io.promtsdb.wal.RecordType;
+import io.promtsdb.wal.SampleBatch;
 import io.promtsdb.wal.SegmentReader;
 import io.promtsdb.wal.WalRecord;
 import java.io.IOException;
@@ -13,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * The decoded records of a sequence of WAL (or WBL, or checkpoint) segments, in order. With a
@@ -20,6 +23,10 @@ import java.util.concurrent.BlockingQueue;
  * the records (Prometheus also decodes on one goroutine and applies on others). Unknown record
  * types are skipped. A corrupt or torn record ends the stream: {@link #stop()} then describes
  * it, naming the segment and offset, and {@link #stoppedAt()} says in which source.
+ *
+ * <p>Float sample records, nearly all of a WAL's bytes, come as a columnar {@link SampleBatch}
+ * instead of a {@link WalRecord} (no object per sample, as Go's decoder reuses its slices);
+ * the caller hands each batch back with {@link #recycle} once applied.
  */
 final class RecordStream implements AutoCloseable {
   /**
@@ -48,7 +55,7 @@ final class RecordStream implements AutoCloseable {
   private final List<Source> sources;
   private final BlockingQueue<Object> queue;
   private final Thread worker;
-  private List<WalRecord> batch = List.of();
+  private List<Object> batch = List.of();
   private int batchPos;
   private String stop;
   private int stoppedAt = -1;
@@ -56,6 +63,9 @@ final class RecordStream implements AutoCloseable {
   private boolean ended;
   private long lastRecordBytes; // of the record read last (decode thread, or caller when synchronous)
   private volatile boolean closed;
+  // Sample batches handed back by the caller; the decoding side takes from here first.
+  private final ConcurrentLinkedQueue<SampleBatch> freeBatches = new ConcurrentLinkedQueue<>();
+  private final RecordDecoder decoder = new RecordDecoder(); // used by the decoding side only
 
   // Synchronous mode.
   private int current = -1;
@@ -76,8 +86,11 @@ final class RecordStream implements AutoCloseable {
     }
   }
 
-  /** The next record, or null at the end (or at a corruption, see {@link #stop()}). */
-  WalRecord next() throws IOException {
+  /**
+   * The next record, a {@link WalRecord} or, for float samples, a {@link SampleBatch}; null at
+   * the end (or at a corruption, see {@link #stop()}).
+   */
+  Object next() throws IOException {
     if (queue == null) {
       return nextSync();
     }
@@ -97,7 +110,7 @@ final class RecordStream implements AutoCloseable {
       }
       if (o instanceof List<?> l) {
         @SuppressWarnings("unchecked")
-        List<WalRecord> records = (List<WalRecord>) l;
+        List<Object> records = (List<Object>) l;
         batch = records;
         batchPos = 0;
       } else if (o instanceof SourceDone d) {
@@ -121,6 +134,13 @@ final class RecordStream implements AutoCloseable {
     }
   }
 
+  /** Gives a batch returned by {@link #next()} back for reuse; the caller no longer reads it. */
+  void recycle(SampleBatch b) {
+    if (freeBatches.size() < 64) {
+      freeBatches.add(b);
+    }
+  }
+
   /** What ended the stream early, or null if it read everything. */
   String stop() {
     return stop;
@@ -136,7 +156,7 @@ final class RecordStream implements AutoCloseable {
     return sourcesDone;
   }
 
-  private WalRecord nextSync() throws IOException {
+  private Object nextSync() throws IOException {
     while (!ended) {
       if (reader == null) {
         if (current + 1 >= sources.size()) {
@@ -149,8 +169,8 @@ final class RecordStream implements AutoCloseable {
         reader = new SegmentReader(currentSource, s.dir().toString(), s.index());
       }
       Object r = read(current, reader);
-      if (r instanceof WalRecord w) {
-        return w;
+      if (r instanceof WalRecord || r instanceof SampleBatch) {
+        return r;
       }
       closeCurrent();
       if (r instanceof Stop s) {
@@ -164,7 +184,8 @@ final class RecordStream implements AutoCloseable {
     return null;
   }
 
-  // The next record of a segment, a Stop at corruption, or null at its clean end.
+  // The next record of a segment (a WalRecord or SampleBatch), a Stop at corruption, or null
+  // at its clean end.
   private Object read(int index, SegmentReader r) throws IOException {
     Source s = sources.get(index);
     while (true) {
@@ -185,6 +206,15 @@ final class RecordStream implements AutoCloseable {
         continue; // unknown record types are skipped, as by Prometheus
       }
       try {
+        if (type == RecordType.SAMPLES || type == RecordType.SAMPLES_V2) {
+          SampleBatch b = freeBatches.poll();
+          if (b == null) {
+            b = new SampleBatch(16); // the decoder sizes it for the record
+          }
+          b.clear();
+          decoder.samples(rec, b);
+          return b;
+        }
         return RecordCodec.decode(rec);
       } catch (CorruptFormatException e) {
         return new Stop(
@@ -210,12 +240,12 @@ final class RecordStream implements AutoCloseable {
         ByteSource src = files.open(s.path());
         try {
           SegmentReader r = new SegmentReader(src, s.dir().toString(), s.index());
-          List<WalRecord> out = new ArrayList<>();
+          List<Object> out = new ArrayList<>();
           long bytes = 0;
           while (!closed) {
             Object o = read(i, r);
-            if (o instanceof WalRecord w) {
-              out.add(w);
+            if (o instanceof WalRecord || o instanceof SampleBatch) {
+              out.add(o);
               bytes += lastRecordBytes;
               if (out.size() == BATCH || bytes >= BATCH_BYTES) {
                 queue.put(out);

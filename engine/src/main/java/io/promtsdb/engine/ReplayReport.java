@@ -1,5 +1,6 @@
 package io.promtsdb.engine;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -17,8 +18,11 @@ import java.util.List;
  * @param unknownSeriesRefs samples, tombstones and markers naming a series no record created
  * @param oooSamples out-of-order samples replayed from the WBL
  * @param mmappedChunks head chunks loaded from {@code chunks_head/}
+ * @param exemplars exemplars handed to the exemplar storage (from the memory snapshot and the
+ *     WAL; 0 when it is disabled); the storage keeps the newest of them that fit
  * @param warnings corruption that was worked around (torn WAL tail, corrupt head chunk file),
  *     each naming the file and offset
+ * @param durations how long each step took, as Prometheus logs them
  */
 public record ReplayReport(
     int checkpoint,
@@ -33,10 +37,61 @@ public record ReplayReport(
     long unknownSeriesRefs,
     long oooSamples,
     long mmappedChunks,
-    List<String> warnings) {
-  public static final ReplayReport EMPTY = new ReplayReport(-1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, List.of());
+    long exemplars,
+    List<String> warnings,
+    Durations durations) {
+  public static final ReplayReport EMPTY =
+      new ReplayReport(-1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, List.of(), Durations.ZERO);
 
   public ReplayReport {
     warnings = List.copyOf(warnings);
+    java.util.Objects.requireNonNull(durations, "durations");
+  }
+
+  /** This report with {@code d} added to the WAL and total durations (work the replay left to its caller). */
+  ReplayReport withWalTimeAdded(Duration d) {
+    Durations x = durations;
+    return new ReplayReport(checkpoint, firstSegment, lastSegment, records, series, samples, samplesAppended,
+        samplesBeforeMinValidTime, samplesOutOfOrder, unknownSeriesRefs, oooSamples, mmappedChunks, exemplars, warnings,
+        new Durations(x.checkpoint(), x.wal().plus(d), x.wbl(), x.chunkSnapshot(), x.mmapChunks(), x.total().plus(d)));
+  }
+
+  /**
+   * The steps of a replay as Prometheus' {@code msg="WAL replay completed"} line names them
+   * (tsdb/head.go {@code Init}).
+   *
+   * @param checkpoint {@code checkpoint_replay_duration}: the checkpoint's records
+   * @param wal {@code wal_replay_duration}: the WAL segments after it
+   * @param wbl {@code wbl_replay_duration}: the out-of-order WBL
+   * @param chunkSnapshot {@code chunk_snapshot_load_duration}: the memory snapshot
+   * @param mmapChunks {@code mmap_chunk_replay_duration}: the head chunk files
+   * @param total {@code total_replay_duration}: all of it, from start to the head being ready
+   */
+  public record Durations(
+      Duration checkpoint, Duration wal, Duration wbl, Duration chunkSnapshot, Duration mmapChunks, Duration total) {
+    public static final Durations ZERO =
+        new Durations(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO);
+
+    public Durations {
+      java.util.Objects.requireNonNull(checkpoint, "checkpoint");
+      java.util.Objects.requireNonNull(wal, "wal");
+      java.util.Objects.requireNonNull(wbl, "wbl");
+      java.util.Objects.requireNonNull(chunkSnapshot, "chunkSnapshot");
+      java.util.Objects.requireNonNull(mmapChunks, "mmapChunks");
+      java.util.Objects.requireNonNull(total, "total");
+    }
+
+    /**
+     * The fields of Prometheus' log line, in its order and with Go's duration format: {@code
+     * checkpoint_replay_duration=49.897µs wal_replay_duration=2.644719039s ...}.
+     */
+    public String logFields() {
+      return "checkpoint_replay_duration=" + GoDurations.format(checkpoint.toNanos())
+          + " wal_replay_duration=" + GoDurations.format(wal.toNanos())
+          + " wbl_replay_duration=" + GoDurations.format(wbl.toNanos())
+          + " chunk_snapshot_load_duration=" + GoDurations.format(chunkSnapshot.toNanos())
+          + " mmap_chunk_replay_duration=" + GoDurations.format(mmapChunks.toNanos())
+          + " total_replay_duration=" + GoDurations.format(total.toNanos());
+    }
   }
 }

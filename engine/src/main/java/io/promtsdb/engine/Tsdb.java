@@ -77,6 +77,8 @@ public final class Tsdb implements Closeable {
   /** Serializes commits, rollbacks' WAL writes, deletes and snapshots. */
   final ReentrantLock commitLock = new ReentrantLock();
   private final Isolation isolation = new Isolation();
+  /** Open head queriers' time ranges: head truncation waits for those it would cut under. */
+  final PendingReads pendingReads = new PendingReads();
   private final HeadCommitter committer;
   private final HeadCompaction headCompaction;
   /** Next series reference; guarded by the write lock of {@link #rw}. */
@@ -96,7 +98,7 @@ public final class Tsdb implements Closeable {
   TimedFileOps timedFiles;
 
   private Tsdb(Path dir, TsdbOptions opts, ReadOnlyDb blocksDb, List<Block> blocks, Head head, WalWriter wal,
-      HeadChunkWriter chunkWriter, FileChannel lockChannel, FileLock lock) {
+      HeadChunkWriter chunkWriter, ExemplarStorage exemplars, FileChannel lockChannel, FileLock lock) {
     this.dir = dir;
     this.opts = opts;
     this.blocksDb = blocksDb;
@@ -106,7 +108,7 @@ public final class Tsdb implements Closeable {
     this.chunkWriter = chunkWriter;
     this.lockChannel = lockChannel;
     this.lock = lock;
-    this.exemplars = opts.maxExemplars() > 0 ? new ExemplarStorage(opts.maxExemplars()) : null;
+    this.exemplars = exemplars;
     this.chunkRange = opts.minBlockDuration().toMillis();
     this.oooWindowMillis = opts.outOfOrderTimeWindow().toMillis();
     this.nextSeriesRef = head.lastSeriesRef + 1;
@@ -161,9 +163,12 @@ public final class Tsdb implements Closeable {
           minValidTime = b.meta().maxTime();
         }
       }
-      ReadOnlyDb.Options ro = ReadOnlyDb.Options.DEFAULT.withChunkSnapshot(opts.enableMemorySnapshotOnShutdown());
+      ReadOnlyDb.Options ro = ReadOnlyDb.Options.DEFAULT.withChunkSnapshot(opts.enableMemorySnapshotOnShutdown())
+          .withWalReplayConcurrency(opts.walReplayConcurrency());
+      // Exemplars of the WAL and the memory snapshot are restored as Prometheus does.
+      ExemplarStorage exemplars = opts.maxExemplars() > 0 ? new ExemplarStorage(opts.maxExemplars()) : null;
       head = Head.replay(dir, minValidTime, ro,
-          new MemSeries.ChunkOpts(opts.minBlockDuration().toMillis(), opts.samplesPerChunk()));
+          new MemSeries.ChunkOpts(opts.minBlockDuration().toMillis(), opts.samplesPerChunk()), exemplars);
       TimedFileOps timed = new TimedFileOps(opts.fileOps());
       WalWriter.Options wo = new WalWriter.Options(opts.walSegmentSize(), opts.walCompression(),
           opts.walSyncPolicy(), timed);
@@ -172,7 +177,7 @@ public final class Tsdb implements Closeable {
         repair(wal, head.walCorruptSegment);
       }
       cw = HeadChunkWriter.open(dir.resolve("chunks_head"));
-      Tsdb db = new Tsdb(dir, opts, rodb, blocks, head, wal, cw, ch, lk);
+      Tsdb db = new Tsdb(dir, opts, rodb, blocks, head, wal, cw, exemplars, ch, lk);
       db.timedFiles = timed;
       if (head.wblCorruptSegment >= 0 || Files.isDirectory(dir.resolve("wbl")) || !opts.outOfOrderTimeWindow().isZero()) {
         db.wbl = WalWriter.open(dir.resolve("wbl"), wo);
@@ -180,7 +185,13 @@ public final class Tsdb implements Closeable {
           repair(db.wbl, head.wblCorruptSegment);
         }
       }
+      // Prometheus writes the chunks cut during replay as it goes; here they are written after
+      // it, and the time counts as WAL replay so that the durations compare.
+      long persistStart = System.nanoTime();
       db.persistReplayedChunks();
+      head.report = head.report.withWalTimeAdded(java.time.Duration.ofNanos(System.nanoTime() - persistStart));
+      LOG.log(System.Logger.Level.INFO, "WAL replay completed: " + dir + " "
+          + head.report.durations().logFields());
       return db;
     } catch (IOException | RuntimeException e) {
       closeQuietly(e, cw, wal, head, rodb, lk, ch);
@@ -655,6 +666,9 @@ public final class Tsdb implements Closeable {
           counters.compaction(true);
           throw e;
         }
+        // Go's truncateMemory: queriers still reading the range that goes are waited for,
+        // since its chunks and head chunk files are about to be dropped.
+        pendingReads.awaitNoneOverlapping(head.minTime, maxt - 1);
         rw.writeLock().lock();
         try {
           if (meta != null) {
@@ -687,6 +701,11 @@ public final class Tsdb implements Closeable {
     return written;
   }
 
+  /** How blocks are written: the chunk segment size of the options. */
+  BlockWriter.Options blockWriterOptions() {
+    return new BlockWriter.Options(opts.maxBlockChunkSegmentSize(), BlockWriter.Options.DEFAULT.index());
+  }
+
   /** Loads the blocks just written into {@link #dir}. Under the write lock. */
   void addBlocks(List<BlockMeta> metas) throws IOException {
     List<Block> nb = new ArrayList<>(blocks);
@@ -700,7 +719,7 @@ public final class Tsdb implements Closeable {
   private DataDirMaintenance maintenance() {
     long[] ranges = Compactor.blockRanges(opts.minBlockDuration().toMillis(), opts.maxBlockDuration().toMillis());
     return new DataDirMaintenance(dir, new DataDirMaintenance.Options(
-        new Compactor.Options(ranges, true, BlockWriter.Options.DEFAULT),
+        new Compactor.Options(ranges, true, blockWriterOptions()),
         opts.retentionDuration().toMillis(), opts.maxBytes()));
   }
 
@@ -755,7 +774,12 @@ public final class Tsdb implements Closeable {
     rw.readLock().lock();
     try {
       Isolation.ReadState st = isolation.openQuerier();
-      qs.add(new LockedQuerier(head.liveQuerier(mint, maxt, st.seq(), st.incomplete(), st.release()), rw.readLock()));
+      PendingReads.Read read = pendingReads.open(mint, maxt);
+      Runnable release = st.release();
+      qs.add(new LockedQuerier(head.liveQuerier(mint, maxt, st.seq(), st.incomplete(), () -> {
+        release.run();
+        pendingReads.close(read);
+      }), rw.readLock()));
       bs = blocks;
     } finally {
       rw.readLock().unlock();
@@ -848,12 +872,25 @@ public final class Tsdb implements Closeable {
   // ---- snapshot and close -----------------------------------------------------------------
 
   /**
-   * Writes a consistent copy of the data directory to {@code target} (which must not exist or
-   * be empty) while appends wait: the blocks (hard links where possible), and the head as
-   * Prometheus would replay it (WAL, WBL, head chunk files, tombstones). Prometheus' {@code
-   * Snapshot} writes the head as a block instead; that needs the block writer.
+   * Writes a consistent copy of the database to {@code target} (which must not exist or be
+   * empty) while commits wait, as Prometheus' {@code DB.Snapshot(dir, withHead=true)} does: every
+   * block hard-linked (copied where links are impossible), and the head written as one more
+   * block over {@code [head min time, head max time + 1)}. Beyond Prometheus, whose snapshot
+   * leaves the out-of-order head out, the head's out-of-order samples are written too, as blocks
+   * flagged from out-of-order data (one per block range), so that the snapshot holds every
+   * sample a query sees now. Besides the blocks only an empty {@code wal/} directory is written
+   * (promtool needs one): a data directory that Prometheus, promtool and {@link #open} read.
+   *
+   * @throws IOException if {@code target} is this database's directory, is named like a block
+   *     (a ULID), is not empty, or cannot be written
    */
   public void snapshot(Path target) throws IOException {
+    if (target.toAbsolutePath().normalize().equals(dir.toAbsolutePath().normalize())) {
+      throw new IOException("cannot snapshot into base directory");
+    }
+    if (target.getFileName() != null && Ulid.isValid(target.getFileName().toString())) {
+      throw new IOException("dir must not be a valid ULID: " + target);
+    }
     commitLock.lock();
     try {
       isolation.awaitApplies();
@@ -864,19 +901,20 @@ public final class Tsdb implements Closeable {
           throw new IOException("snapshot target " + target + " is not empty");
         }
       }
-      wal.sync();
-      if (wbl != null) {
-        wbl.sync();
-      }
-      chunkWriter.flush();
       for (Block b : blocks) {
         copyTree(b.dir(), target.resolve(b.dir().getFileName().toString()), true);
       }
-      for (String sub : List.of("wal", "wbl", "chunks_head")) {
-        if (Files.isDirectory(dir.resolve(sub))) {
-          copyTree(dir.resolve(sub), target.resolve(sub), false);
-        }
+      long mint = head.minTime;
+      long maxt = head.maxTime;
+      if (mint != Long.MAX_VALUE && maxt != Long.MIN_VALUE) {
+        // Block ranges are half-open: + 1 so that the newest sample is in it (as in Go).
+        headCompaction.writeHeadBlock(target, mint, maxt + 1);
       }
+      headCompaction.writeOooBlocks(target);
+      // An empty WAL directory, which Go's Snapshot does not make: without it promtool (3.5.3
+      // and 2.53.3) refuses the directory ("find last checkpoint: open .../wal"); Prometheus
+      // itself starts on it either way.
+      Files.createDirectories(target.resolve("wal"));
     } finally {
       commitLock.unlock();
     }

@@ -1,5 +1,6 @@
 package io.promtsdb.engine;
 
+import io.promtsdb.chunks.ChunkSegmentWriter;
 import io.promtsdb.wal.Compression;
 import io.promtsdb.wal.FileOps;
 import io.promtsdb.wal.SyncPolicy;
@@ -34,6 +35,13 @@ import java.util.Objects;
  * @param enableCompaction background head compaction (Prometheus' {@code db.EnableCompactions})
  * @param enableMemorySnapshotOnShutdown {@code EnableMemorySnapshotOnShutdown}, false
  * @param fileOps file operations of the WAL (a seam for fault-injection tests)
+ * @param maxBlockChunkSegmentSize {@code MaxBlockChunkSegmentSize}, 512 MiB: the size at which
+ *     a block's chunk segment file ({@code chunks/000001}, ...) is cut when compaction writes
+ *     blocks (the server's {@code --storage.tsdb.max-block-chunk-segment-size}). Prometheus has
+ *     no option for the head chunk files ({@code chunks_head/}, 128 MiB each) nor for compaction
+ *     concurrency (its compactor runs one compaction at a time), and neither has this engine
+ * @param walReplayConcurrency {@code WALReplayConcurrency}, 0: the number of threads applying
+ *     WAL samples on open (0: one per core but one, at most 8; 1: on the opening thread)
  */
 public record TsdbOptions(
     Duration minBlockDuration,
@@ -49,7 +57,9 @@ public record TsdbOptions(
     boolean enableNativeHistograms,
     boolean enableCompaction,
     boolean enableMemorySnapshotOnShutdown,
-    FileOps fileOps) {
+    FileOps fileOps,
+    long maxBlockChunkSegmentSize,
+    int walReplayConcurrency) {
 
   public TsdbOptions {
     Objects.requireNonNull(minBlockDuration, "minBlockDuration");
@@ -74,6 +84,12 @@ public record TsdbOptions(
     if (samplesPerChunk < 1) {
       throw new IllegalArgumentException("samplesPerChunk < 1: " + samplesPerChunk);
     }
+    if (maxBlockChunkSegmentSize <= 0) {
+      throw new IllegalArgumentException("maxBlockChunkSegmentSize must be positive: " + maxBlockChunkSegmentSize);
+    }
+    if (walReplayConcurrency < 0) {
+      throw new IllegalArgumentException("walReplayConcurrency < 0: " + walReplayConcurrency);
+    }
     if (maxExemplars < 0 || maxBytes < 0) {
       throw new IllegalArgumentException("maxExemplars and maxBytes must not be negative");
     }
@@ -95,84 +111,110 @@ public record TsdbOptions(
         false,
         true,
         false,
-        FileOps.DEFAULT);
+        FileOps.DEFAULT,
+        ChunkSegmentWriter.DEFAULT_SEGMENT_SIZE,
+        0);
   }
 
   public TsdbOptions withMinBlockDuration(Duration d) {
     return new TsdbOptions(d, maxBlockDuration.compareTo(d) < 0 ? d : maxBlockDuration, retentionDuration, maxBytes,
         outOfOrderTimeWindow, walCompression, walSegmentSize, walSyncPolicy, samplesPerChunk, maxExemplars,
-        enableNativeHistograms, enableCompaction, enableMemorySnapshotOnShutdown, fileOps);
+        enableNativeHistograms, enableCompaction, enableMemorySnapshotOnShutdown, fileOps, maxBlockChunkSegmentSize,
+        walReplayConcurrency);
   }
 
   public TsdbOptions withMaxBlockDuration(Duration d) {
     return new TsdbOptions(minBlockDuration, d, retentionDuration, maxBytes, outOfOrderTimeWindow, walCompression,
         walSegmentSize, walSyncPolicy, samplesPerChunk, maxExemplars, enableNativeHistograms, enableCompaction,
-        enableMemorySnapshotOnShutdown, fileOps);
+        enableMemorySnapshotOnShutdown, fileOps, maxBlockChunkSegmentSize,
+        walReplayConcurrency);
   }
 
   public TsdbOptions withRetention(Duration time, long bytes) {
     return new TsdbOptions(minBlockDuration, maxBlockDuration, time, bytes, outOfOrderTimeWindow, walCompression,
         walSegmentSize, walSyncPolicy, samplesPerChunk, maxExemplars, enableNativeHistograms, enableCompaction,
-        enableMemorySnapshotOnShutdown, fileOps);
+        enableMemorySnapshotOnShutdown, fileOps, maxBlockChunkSegmentSize,
+        walReplayConcurrency);
   }
 
   public TsdbOptions withOutOfOrderTimeWindow(Duration d) {
     return new TsdbOptions(minBlockDuration, maxBlockDuration, retentionDuration, maxBytes, d, walCompression,
         walSegmentSize, walSyncPolicy, samplesPerChunk, maxExemplars, enableNativeHistograms, enableCompaction,
-        enableMemorySnapshotOnShutdown, fileOps);
+        enableMemorySnapshotOnShutdown, fileOps, maxBlockChunkSegmentSize,
+        walReplayConcurrency);
   }
 
   public TsdbOptions withWalCompression(Compression c) {
     return new TsdbOptions(minBlockDuration, maxBlockDuration, retentionDuration, maxBytes, outOfOrderTimeWindow, c,
         walSegmentSize, walSyncPolicy, samplesPerChunk, maxExemplars, enableNativeHistograms, enableCompaction,
-        enableMemorySnapshotOnShutdown, fileOps);
+        enableMemorySnapshotOnShutdown, fileOps, maxBlockChunkSegmentSize,
+        walReplayConcurrency);
   }
 
   public TsdbOptions withWalSegmentSize(int bytes) {
     return new TsdbOptions(minBlockDuration, maxBlockDuration, retentionDuration, maxBytes, outOfOrderTimeWindow,
         walCompression, bytes, walSyncPolicy, samplesPerChunk, maxExemplars, enableNativeHistograms, enableCompaction,
-        enableMemorySnapshotOnShutdown, fileOps);
+        enableMemorySnapshotOnShutdown, fileOps, maxBlockChunkSegmentSize,
+        walReplayConcurrency);
   }
 
   public TsdbOptions withWalSyncPolicy(SyncPolicy p) {
     return new TsdbOptions(minBlockDuration, maxBlockDuration, retentionDuration, maxBytes, outOfOrderTimeWindow,
         walCompression, walSegmentSize, p, samplesPerChunk, maxExemplars, enableNativeHistograms, enableCompaction,
-        enableMemorySnapshotOnShutdown, fileOps);
+        enableMemorySnapshotOnShutdown, fileOps, maxBlockChunkSegmentSize,
+        walReplayConcurrency);
   }
 
   public TsdbOptions withSamplesPerChunk(int n) {
     return new TsdbOptions(minBlockDuration, maxBlockDuration, retentionDuration, maxBytes, outOfOrderTimeWindow,
         walCompression, walSegmentSize, walSyncPolicy, n, maxExemplars, enableNativeHistograms, enableCompaction,
-        enableMemorySnapshotOnShutdown, fileOps);
+        enableMemorySnapshotOnShutdown, fileOps, maxBlockChunkSegmentSize,
+        walReplayConcurrency);
   }
 
   public TsdbOptions withMaxExemplars(int n) {
     return new TsdbOptions(minBlockDuration, maxBlockDuration, retentionDuration, maxBytes, outOfOrderTimeWindow,
         walCompression, walSegmentSize, walSyncPolicy, samplesPerChunk, n, enableNativeHistograms, enableCompaction,
-        enableMemorySnapshotOnShutdown, fileOps);
+        enableMemorySnapshotOnShutdown, fileOps, maxBlockChunkSegmentSize,
+        walReplayConcurrency);
   }
 
   public TsdbOptions withNativeHistograms(boolean enable) {
     return new TsdbOptions(minBlockDuration, maxBlockDuration, retentionDuration, maxBytes, outOfOrderTimeWindow,
         walCompression, walSegmentSize, walSyncPolicy, samplesPerChunk, maxExemplars, enable, enableCompaction,
-        enableMemorySnapshotOnShutdown, fileOps);
+        enableMemorySnapshotOnShutdown, fileOps, maxBlockChunkSegmentSize,
+        walReplayConcurrency);
   }
 
   public TsdbOptions withCompaction(boolean enable) {
     return new TsdbOptions(minBlockDuration, maxBlockDuration, retentionDuration, maxBytes, outOfOrderTimeWindow,
         walCompression, walSegmentSize, walSyncPolicy, samplesPerChunk, maxExemplars, enableNativeHistograms, enable,
-        enableMemorySnapshotOnShutdown, fileOps);
+        enableMemorySnapshotOnShutdown, fileOps, maxBlockChunkSegmentSize,
+        walReplayConcurrency);
   }
 
   public TsdbOptions withMemorySnapshotOnShutdown(boolean enable) {
     return new TsdbOptions(minBlockDuration, maxBlockDuration, retentionDuration, maxBytes, outOfOrderTimeWindow,
         walCompression, walSegmentSize, walSyncPolicy, samplesPerChunk, maxExemplars, enableNativeHistograms,
-        enableCompaction, enable, fileOps);
+        enableCompaction, enable, fileOps, maxBlockChunkSegmentSize, walReplayConcurrency);
   }
 
   public TsdbOptions withFileOps(FileOps ops) {
     return new TsdbOptions(minBlockDuration, maxBlockDuration, retentionDuration, maxBytes, outOfOrderTimeWindow,
         walCompression, walSegmentSize, walSyncPolicy, samplesPerChunk, maxExemplars, enableNativeHistograms,
-        enableCompaction, enableMemorySnapshotOnShutdown, ops);
+        enableCompaction, enableMemorySnapshotOnShutdown, ops, maxBlockChunkSegmentSize,
+        walReplayConcurrency);
+  }
+
+  public TsdbOptions withMaxBlockChunkSegmentSize(long bytes) {
+    return new TsdbOptions(minBlockDuration, maxBlockDuration, retentionDuration, maxBytes, outOfOrderTimeWindow,
+        walCompression, walSegmentSize, walSyncPolicy, samplesPerChunk, maxExemplars, enableNativeHistograms,
+        enableCompaction, enableMemorySnapshotOnShutdown, fileOps, bytes, walReplayConcurrency);
+  }
+
+  public TsdbOptions withWalReplayConcurrency(int threads) {
+    return new TsdbOptions(minBlockDuration, maxBlockDuration, retentionDuration, maxBytes, outOfOrderTimeWindow,
+        walCompression, walSegmentSize, walSyncPolicy, samplesPerChunk, maxExemplars, enableNativeHistograms,
+        enableCompaction, enableMemorySnapshotOnShutdown, fileOps, maxBlockChunkSegmentSize, threads);
   }
 }

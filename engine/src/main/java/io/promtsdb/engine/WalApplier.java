@@ -75,6 +75,24 @@ final class WalApplier implements AutoCloseable {
     }
   }
 
+  /**
+   * True if a sample at {@code t} for the series with head reference {@code ref} is dropped
+   * for being at or before the series' replay floor (counted as out of order), decided without
+   * touching the series; false if {@link #floatSample} must decide. Only with one shard, whose
+   * floors the calling thread owns; a floor exists only for series that exist.
+   */
+  boolean droppedBelowFloor(long ref, long t) {
+    if (workers != null) {
+      return false;
+    }
+    Shard s = shards[0];
+    if (s.belowFloor(ref, t)) {
+      s.outOfOrder++;
+      return true;
+    }
+    return false;
+  }
+
   /** An integer ({@code hi}) or float ({@code fh}) histogram sample for {@code ms}. */
   void histogramSample(MemSeries ms, long t, Histogram hi, FloatHistogram fh) throws IOException {
     if (workers == null) {
@@ -141,8 +159,19 @@ final class WalApplier implements AutoCloseable {
     }
   }
 
+  /** Series references below this have a replay floor (a dense array, like the series table's). */
+  private static final int FLOOR_LIMIT = 1 << 24;
+
   /** What one shard has applied: counts and time ranges until the next sync. */
   private final class Shard {
+    /**
+     * By series reference: a time at or before which every sample of the series is dropped
+     * (its m-mapped max time after a reset, then the time of the sample last appended), or
+     * {@link Long#MIN_VALUE} if not known. Most samples of a replay are dropped (the head chunk
+     * files hold them); this decides that from one dense array instead of the series' chunks,
+     * exactly as {@link MemSeries#append} would (it drops {@code t <= } its newest sample).
+     */
+    long[] floor = new long[0];
     long minTime = Long.MAX_VALUE;
     long maxTime = Long.MIN_VALUE;
     long minOoo = Long.MAX_VALUE;
@@ -152,14 +181,31 @@ final class WalApplier implements AutoCloseable {
     long mmappedDelta;
     final List<String> warnings = new ArrayList<>();
 
+    private boolean belowFloor(long ref, long t) {
+      return ref >= 0 && ref < floor.length && t <= floor[(int) ref];
+    }
+
+    private void setFloor(long ref, long t) {
+      if (ref < 0 || ref >= FLOOR_LIMIT) {
+        return;
+      }
+      if (ref >= floor.length) {
+        int old = floor.length;
+        floor = java.util.Arrays.copyOf(floor, (int) Math.min(FLOOR_LIMIT, Math.max(ref + 1, Math.max(1024L, old * 2L))));
+        java.util.Arrays.fill(floor, old, floor.length, Long.MIN_VALUE);
+      }
+      floor[(int) ref] = t;
+    }
+
     void appendFloat(MemSeries ms, long t, double v) {
-      if (t <= ms.mmMaxTime) {
+      if (belowFloor(ms.ref, t) || t <= ms.mmMaxTime) {
         outOfOrder++;
         return;
       }
       int r = ms.append(t, v, h.chunkOpts);
       if ((r & MemSeries.APPENDED) != 0) {
         appended++;
+        setFloor(ms.ref, t);
       } else {
         outOfOrder++;
       }
@@ -170,7 +216,7 @@ final class WalApplier implements AutoCloseable {
     }
 
     void appendHistogram(MemSeries ms, long t, Histogram hi, FloatHistogram fh) {
-      if (t <= ms.mmMaxTime) {
+      if (belowFloor(ms.ref, t) || t <= ms.mmMaxTime) {
         outOfOrder++;
         return;
       }
@@ -183,6 +229,7 @@ final class WalApplier implements AutoCloseable {
       }
       if ((r & MemSeries.APPENDED) != 0) {
         appended++;
+        setFloor(ms.ref, t);
       } else {
         outOfOrder++;
       }
@@ -214,6 +261,7 @@ final class WalApplier implements AutoCloseable {
       // Samples replayed so far were compacted already: reset the head chunks.
       s.nextAt = 0;
       s.headChunks.clear();
+      setFloor(s.ref, s.mmMaxTime);
     }
 
     private void time(long mint, long maxt) {

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The writable engine: appends, commits, replay on reopen, errors, isolation, OOO, deletes. */
 class TsdbTest {
@@ -40,18 +42,22 @@ class TsdbTest {
     SeriesSet ss = q.select(true, List.of(Matcher.regex("__name__", ".*")));
     while (ss.next()) {
       Series s = ss.at();
-      List<String> l = new ArrayList<>();
-      SampleIterator it = s.iterator(null);
-      for (ValueType vt = it.next(); vt != ValueType.NONE; vt = it.next()) {
-        l.add(switch (vt) {
-          case FLOAT -> it.atT() + " " + Long.toHexString(Double.doubleToRawLongBits(it.atValue()));
-          case HISTOGRAM -> it.atT() + " h " + it.atHistogram();
-          default -> it.atT() + " fh " + it.atFloatHistogram();
-        });
-      }
-      out.put(s.labels(), l);
+      out.put(s.labels(), samples(s));
     }
     return out;
+  }
+
+  static List<String> samples(Series s) throws IOException {
+    List<String> l = new ArrayList<>();
+    SampleIterator it = s.iterator(null);
+    for (ValueType vt = it.next(); vt != ValueType.NONE; vt = it.next()) {
+      l.add(switch (vt) {
+        case FLOAT -> it.atT() + " " + Long.toHexString(Double.doubleToRawLongBits(it.atValue()));
+        case HISTOGRAM -> it.atT() + " h " + it.atHistogram();
+        default -> it.atT() + " fh " + it.atFloatHistogram();
+      });
+    }
+    return l;
   }
 
   static Map<Labels, List<String>> all(Tsdb db) throws IOException {
@@ -114,6 +120,12 @@ class TsdbTest {
     assertThat(allReadOnly(tmp)).isEqualTo(want);
     try (Tsdb db = Tsdb.open(tmp, o)) {
       assertThat(db.replayReport().warnings()).isEmpty();
+      // Every step that ran took time, and the total covers the steps.
+      ReplayReport.Durations d = db.replayReport().durations();
+      assertThat(d.wal()).isPositive();
+      assertThat(d.mmapChunks()).isPositive();
+      assertThat(d.chunkSnapshot()).isZero();
+      assertThat(d.total()).isGreaterThanOrEqualTo(d.wal().plus(d.mmapChunks()).plus(d.checkpoint()));
       assertThat(all(db)).isEqualTo(want);
       // Appending continues after the replayed data, refs of old series are reused.
       try (Appender app = db.appender()) {
@@ -450,6 +462,169 @@ class TsdbTest {
     }
   }
 
+  /**
+   * Exemplars come back on restart as in Prometheus: from the WAL's exemplar records, or with a
+   * memory snapshot from its exemplar records (the WAL before the snapshot is not read then).
+   */
+  @ParameterizedTest(name = "memory snapshot={0}")
+  @ValueSource(booleans = {false, true})
+  void exemplarsAreRestoredOnRestart(boolean snapshot) throws Exception {
+    TsdbOptions o = TsdbOptions.defaults().withMaxExemplars(7).withMemorySnapshotOnShutdown(snapshot);
+    Random r = new Random(17);
+    List<Matcher> all = List.of(Matcher.regex("__name__", ".+"));
+    Map<Labels, List<Exemplar>> before;
+    try (Tsdb db = Tsdb.open(tmp, o)) {
+      for (int i = 0; i < 12; i++) {
+        try (Appender app = db.appender()) {
+          for (int s = 0; s < 3; s++) {
+            long t = T0 + i * 1000L;
+            long ref = app.append(Labels.of("__name__", "ex", "s", "" + s), t, i);
+            if (r.nextInt(3) != 0) {
+              app.appendExemplar(ref, new Exemplar(Labels.of("trace_id", Long.toHexString(r.nextLong())), r.nextDouble(), t));
+            }
+          }
+          app.commit();
+        }
+      }
+      before = db.exemplars(Long.MIN_VALUE, Long.MAX_VALUE, all);
+      assertThat(before.values().stream().mapToInt(List::size).sum()).isEqualTo(7); // the ring is full
+    }
+    try (Tsdb db = Tsdb.open(tmp, o)) {
+      assertThat(db.replayReport().warnings()).isEmpty();
+      assertThat(db.replayReport().exemplars()).isEqualTo(snapshot ? 7 : 0L + countExemplarRecords(tmp));
+      assertThat(db.exemplars(Long.MIN_VALUE, Long.MAX_VALUE, all)).isEqualTo(before);
+      // The newest exemplar of each series still decides what is accepted.
+      try (Appender app = db.appender()) {
+        Labels l = before.keySet().iterator().next();
+        long ref = app.append(l, T0 + 100_000L, 1);
+        long newest = before.get(l).get(before.get(l).size() - 1).t();
+        assertKind(() -> app.appendExemplar(ref, new Exemplar(Labels.of("trace_id", "old"), 1, newest - 1)),
+            AppendException.Kind.OUT_OF_ORDER_EXEMPLAR);
+      }
+    }
+    // Without exemplar storage nothing is restored.
+    try (Tsdb db = Tsdb.open(tmp, TsdbOptions.defaults())) {
+      assertThat(db.replayReport().exemplars()).isZero();
+      assertThat(db.exemplars(Long.MIN_VALUE, Long.MAX_VALUE, all)).isEmpty();
+    }
+  }
+
+  @Test
+  void blockChunkSegmentSizeAndReplayConcurrencyOptionsApply() throws Exception {
+    TsdbOptions o = TsdbOptions.defaults().withCompaction(false).withMaxBlockChunkSegmentSize(4096)
+        .withWalReplayConcurrency(3);
+    assertThatThrownBy(() -> o.withMaxBlockChunkSegmentSize(0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> o.withWalReplayConcurrency(-1)).isInstanceOf(IllegalArgumentException.class);
+    Map<Labels, List<String>> want;
+    List<BlockMeta> written;
+    try (Tsdb db = Tsdb.open(tmp, o)) {
+      for (int i = 0; i < 4 * 240; i++) { // 4 h at 15 s: the head compacts its first 2 h
+        try (Appender app = db.appender()) {
+          for (int s = 0; s < 20; s++) {
+            app.append(Labels.of("__name__", "seg", "s", "" + s), T0 + i * 15_000L, i * s);
+          }
+          app.commit();
+        }
+      }
+      written = db.compact();
+      want = all(db);
+    }
+    assertThat(written).isNotEmpty();
+    // 20 series x 240 samples of chunks cut at 4 KiB: several segment files, none much larger.
+    try (Stream<Path> st = Files.list(tmp.resolve(written.get(0).ulid().toString()).resolve("chunks"))) {
+      List<Path> segs = st.toList();
+      assertThat(segs).hasSizeGreaterThan(2);
+      for (Path p : segs) {
+        assertThat(Files.size(p)).isLessThan(4096 + 1024 + 64);
+      }
+    }
+    for (int threads : new int[] {1, 3}) {
+      try (Tsdb db = Tsdb.open(tmp, o.withWalReplayConcurrency(threads))) {
+        assertThat(all(db)).isEqualTo(want);
+      }
+    }
+  }
+
+  /**
+   * Head truncation waits for an open querier of the range it drops (Go's
+   * WaitForPendingReadersInTimeRange): the querier reads every sample it saw, from chunks and
+   * head chunk files that compaction would otherwise have dropped under it; a querier of later
+   * data does not hold compaction up.
+   */
+  @Test
+  void headTruncationWaitsForOpenQueriersOfTheRange() throws Exception {
+    TsdbOptions o = TsdbOptions.defaults().withCompaction(false);
+    try (Tsdb db = Tsdb.open(tmp, o)) {
+      for (int i = 0; i < 4 * 240; i++) { // 4 h at 15 s: compaction drops the first 2 h range
+        try (Appender app = db.appender()) {
+          for (int s = 0; s < 5; s++) {
+            app.append(Labels.of("__name__", "q", "s", "" + s), T0 + i * 15_000L, i + s);
+          }
+          app.commit();
+        }
+      }
+      Map<Labels, List<String>> want = all(db);
+      long headMax = db.head.maxTime();
+      // A querier of the newest sample only: does not overlap what truncation drops.
+      try (Querier late = db.querier(headMax, headMax)) {
+        Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE);
+        SeriesSet ss = q.select(true, MetricSelectors.parse("q"));
+        assertThat(ss.next()).isTrue(); // one series' chunks are taken, the rest are read later
+        java.util.concurrent.CompletableFuture<List<BlockMeta>> compaction =
+            java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+              try {
+                return db.compact();
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+        // The compaction writes its block, then waits for q before it truncates the head.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (!hasBlockDir(tmp) && System.nanoTime() < deadline && !compaction.isDone()) {
+          Thread.sleep(10);
+        }
+        assertThat(hasBlockDir(tmp)).isTrue();
+        Thread.sleep(200);
+        assertThat(compaction).isNotDone();
+        assertThat(db.blocks()).isEmpty(); // the block is loaded together with the truncation
+        Map<Labels, List<String>> got = new TreeMap<>();
+        do {
+          Series s = ss.at();
+          got.put(s.labels(), samples(s));
+        } while (ss.next());
+        assertThat(got).isEqualTo(want);
+        q.close();
+        assertThat(compaction.get(60, java.util.concurrent.TimeUnit.SECONDS)).isNotEmpty();
+        assertThat(late.select(true, MetricSelectors.parse("q")).next()).isTrue();
+      }
+      assertThat(db.pendingReads.size()).isZero();
+      assertThat(all(db)).isEqualTo(want);
+    }
+  }
+
+  private static boolean hasBlockDir(Path dir) throws IOException {
+    try (Stream<Path> st = Files.list(dir)) {
+      return st.anyMatch(p -> Ulid.isValid(p.getFileName().toString()));
+    }
+  }
+
+  /** Exemplars in the WAL's exemplar records, read with the format-wal codec alone. */
+  private static long countExemplarRecords(Path dir) throws IOException {
+    long n = 0;
+    try (Stream<Path> s = Files.list(dir.resolve("wal"))) {
+      for (Path seg : s.filter(p -> p.getFileName().toString().matches("\\d{8}")).sorted().toList()) {
+        try (io.promtsdb.wal.SegmentReader sr = io.promtsdb.wal.SegmentReader.open(seg)) {
+          while (sr.next()) {
+            if (io.promtsdb.wal.RecordCodec.decode(sr.record()) instanceof io.promtsdb.wal.WalRecord.Exemplars x) {
+              n += x.exemplars().size();
+            }
+          }
+        }
+      }
+    }
+    return n;
+  }
+
   @ParameterizedTest
   @EnumSource(names = {"NONE", "SNAPPY", "ZSTD"})
   void tornWalTailIsRepairedAndAppendingContinues(Compression c) throws Exception {
@@ -502,23 +677,45 @@ class TsdbTest {
   @Test
   void snapshotIsAReadableDataDir() throws Exception {
     Map<Labels, List<String>> want;
-    try (Tsdb db = Tsdb.open(tmp.resolve("db"), TsdbOptions.defaults())) {
+    TsdbOptions o = TsdbOptions.defaults().withOutOfOrderTimeWindow(Duration.ofHours(1)).withCompaction(false);
+    try (Tsdb db = Tsdb.open(tmp.resolve("db"), o)) {
       try (Appender app = db.appender()) {
         for (int i = 0; i < 300; i++) {
           app.append(Labels.of("__name__", "s"), T0 + i * 15_000L, i);
         }
         app.commit();
       }
+      // Out of order (in the head's OOO chunks) and deleted (a head tombstone) samples.
+      try (Appender app = db.appender()) {
+        for (int i = 0; i < 10; i++) {
+          app.append(Labels.of("__name__", "s"), T0 + (250 + i) * 15_000L + 7_000L, -i);
+        }
+        app.commit();
+      }
+      db.delete(T0 + 100 * 15_000L, T0 + 110 * 15_000L, Matcher.equal("__name__", "s"));
+      assertThatThrownBy(() -> db.snapshot(tmp.resolve("db"))).hasMessageContaining("base directory");
+      assertThatThrownBy(() -> db.snapshot(tmp.resolve(Ulid.generate(T0).toString()))).hasMessageContaining("ULID");
       db.snapshot(tmp.resolve("snap"));
+      // As Prometheus' DB.Snapshot: blocks (the head as one, its OOO data as another), and an
+      // empty WAL directory.
+      try (Stream<Path> st = Files.list(tmp.resolve("snap"))) {
+        assertThat(st.map(p -> p.getFileName().toString()).filter(n -> !n.equals("wal")).toList())
+            .hasSize(2).allMatch(Ulid::isValid);
+      }
+      try (Stream<Path> st = Files.list(tmp.resolve("snap").resolve("wal"))) {
+        assertThat(st).isEmpty();
+      }
       want = all(db);
       try (Appender app = db.appender()) {
         app.append(Labels.of("__name__", "s"), T0 + 300 * 15_000L, 1);
         app.commit();
       }
     }
+    assertThat(want.get(Labels.of("__name__", "s"))).hasSize(300 + 10 - 11);
     assertThat(allReadOnly(tmp.resolve("snap"))).isEqualTo(want);
     try (Tsdb db = Tsdb.open(tmp.resolve("snap"), TsdbOptions.defaults())) {
       assertThat(all(db)).isEqualTo(want);
+      assertThat(db.blocks()).hasSize(2);
     }
   }
 

@@ -112,7 +112,7 @@ public final class RecordDecoder {
     int n = into.size;
     // Two varints of at most 10 bytes and the value fit in what remains: no bounds checks.
     while (end - p >= 28) {
-      // Deltas of one or two bytes inline (branches predict well and let the CPU run ahead;
+      // Deltas of one to three bytes inline (branches predict well and let the CPU run ahead;
       // a branch-free length costs more), longer ones by uvarintLong.
       long dref;
       int b0 = a[p];
@@ -121,9 +121,14 @@ public final class RecordDecoder {
         p++;
       } else {
         int b1 = a[p + 1];
+        int b2;
         if (b1 >= 0) {
           dref = (b0 & 0x7F) | (b1 << 7);
           p += 2;
+        } else if ((b2 = a[p + 2]) >= 0) {
+          // Three bytes: reference deltas across tens of thousands of series.
+          dref = (b0 & 0x7F) | ((b1 & 0x7F) << 7) | (b2 << 14);
+          p += 3;
         } else {
           this.p = p;
           dref = uvarintLong();
@@ -137,9 +142,14 @@ public final class RecordDecoder {
         p++;
       } else {
         int b1 = a[p + 1];
+        int b2;
         if (b1 >= 0) {
           dtime = (b0 & 0x7F) | (b1 << 7);
           p += 2;
+        } else if ((b2 = a[p + 2]) >= 0) {
+          // Three bytes: reference deltas across tens of thousands of series.
+          dtime = (b0 & 0x7F) | ((b1 & 0x7F) << 7) | (b2 << 14);
+          p += 3;
         } else {
           this.p = p;
           dtime = uvarintLong();

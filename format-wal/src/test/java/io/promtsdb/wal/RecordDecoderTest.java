@@ -201,6 +201,28 @@ class RecordDecoderTest {
   }
 
   @Test
+  void deltasOfEveryVarintLengthDecodeOnTheFastPath() throws CorruptFormatException {
+    // Zig-zag deltas of 1 to 10 bytes for the reference and the time, in every pairing.
+    List<RefSample> samples = new ArrayList<>();
+    samples.add(new RefSample(1L << 40, 0, 1L << 50, 1.0));
+    for (int i = 0; i < 10; i++) {
+      for (int j = 0; j < 10; j++) {
+        long dref = i == 9 ? Long.MIN_VALUE / 2 : -(1L << (7 * i)) + 1;
+        long dt = j == 9 ? Long.MAX_VALUE / 2 : (1L << (7 * j)) - 1;
+        samples.add(new RefSample((1L << 40) + dref, 0, (1L << 50) + dt, i * 10 + j));
+      }
+    }
+    // Padding so that every delta above is decoded with at least 28 bytes left (the fast loop).
+    for (int k = 0; k < 3; k++) {
+      samples.add(new RefSample(1L << 40, 0, 1L << 50, -k));
+    }
+    ByteSource rec = ByteSource.of("deltas", RecordCodec.encode(new WalRecord.Samples(1L << 40, 1L << 50, samples)));
+    RecordDecoder dec = new RecordDecoder();
+    agree(dec, rec);
+    assertThat(dec.fallbacks()).isZero();
+  }
+
+  @Test
   void nothingIsAppendedWhenARecordIsCorrupt() {
     byte[] rec = RecordCodec.encode(WalRecord.Samples.of(List.of(
         new RefSample(5, 100, 1.0), new RefSample(6, 101, 2.0))));
