@@ -9,91 +9,9 @@ import java.util.List;
 final class GoFormat {
   private GoFormat() {}
 
-  private static final long NANOSECOND = 1;
-  private static final long MICROSECOND = 1000 * NANOSECOND;
-  private static final long MILLISECOND = 1000 * MICROSECOND;
-  private static final long SECOND = 1000 * MILLISECOND;
-
   /** Go's {@code time.Duration(nanos).String()}: {@code 6m0s}, {@code 1m26.324s}, {@code 1.5ms}, {@code 0s}. */
   static String duration(long nanos) {
-    char[] buf = new char[32];
-    int w = buf.length;
-    long u = nanos;
-    boolean neg = nanos < 0;
-    if (neg) {
-      u = -u;
-    }
-    if (Long.compareUnsigned(u, SECOND) < 0) {
-      int prec;
-      buf[--w] = 's';
-      w--;
-      if (u == 0) {
-        return "0s";
-      } else if (Long.compareUnsigned(u, MICROSECOND) < 0) {
-        prec = 0;
-        buf[w] = 'n';
-      } else if (Long.compareUnsigned(u, MILLISECOND) < 0) {
-        prec = 3;
-        buf[w] = '\u00b5';
-      } else {
-        prec = 6;
-        buf[w] = 'm';
-      }
-      long[] uu = {u};
-      w = fmtFrac(buf, w, uu, prec);
-      w = fmtInt(buf, w, uu[0]);
-    } else {
-      buf[--w] = 's';
-      long[] uu = {u};
-      w = fmtFrac(buf, w, uu, 9);
-      u = uu[0];
-      w = fmtInt(buf, w, Long.remainderUnsigned(u, 60));
-      u = Long.divideUnsigned(u, 60);
-      if (u > 0) {
-        buf[--w] = 'm';
-        w = fmtInt(buf, w, Long.remainderUnsigned(u, 60));
-        u = Long.divideUnsigned(u, 60);
-        if (u > 0) {
-          buf[--w] = 'h';
-          w = fmtInt(buf, w, u);
-        }
-      }
-    }
-    if (neg) {
-      buf[--w] = '-';
-    }
-    return new String(buf, w, buf.length - w);
-  }
-
-  // Go's fmtFrac: the fraction of v/10^prec without trailing zeros (and without the point if 0).
-  private static int fmtFrac(char[] buf, int w, long[] v, int prec) {
-    boolean print = false;
-    long u = v[0];
-    for (int i = 0; i < prec; i++) {
-      long digit = Long.remainderUnsigned(u, 10);
-      print = print || digit != 0;
-      if (print) {
-        buf[--w] = (char) ('0' + digit);
-      }
-      u = Long.divideUnsigned(u, 10);
-    }
-    if (print) {
-      buf[--w] = '.';
-    }
-    v[0] = u;
-    return w;
-  }
-
-  private static int fmtInt(char[] buf, int w, long v) {
-    if (v == 0) {
-      buf[--w] = '0';
-    } else {
-      while (v != 0) {
-        buf[--w] = (char) ('0' + Long.remainderUnsigned(v, 10));
-        v = Long.divideUnsigned(v, 10);
-      }
-    }
-    return w;
+    return io.promtsdb.core.GoDuration.format(nanos);
   }
 
   /** alecthomas/units {@code Base2Bytes(n).String()}: {@code 27KiB238B}, {@code 1MiB}, {@code 0B}. */

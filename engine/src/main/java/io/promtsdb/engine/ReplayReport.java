@@ -86,12 +86,12 @@ public record ReplayReport(
      * checkpoint_replay_duration=49.897µs wal_replay_duration=2.644719039s ...}.
      */
     public String logFields() {
-      return "checkpoint_replay_duration=" + GoDurations.format(checkpoint.toNanos())
-          + " wal_replay_duration=" + GoDurations.format(wal.toNanos())
-          + " wbl_replay_duration=" + GoDurations.format(wbl.toNanos())
-          + " chunk_snapshot_load_duration=" + GoDurations.format(chunkSnapshot.toNanos())
-          + " mmap_chunk_replay_duration=" + GoDurations.format(mmapChunks.toNanos())
-          + " total_replay_duration=" + GoDurations.format(total.toNanos());
+      return "checkpoint_replay_duration=" + io.promtsdb.core.GoDuration.format(checkpoint.toNanos())
+          + " wal_replay_duration=" + io.promtsdb.core.GoDuration.format(wal.toNanos())
+          + " wbl_replay_duration=" + io.promtsdb.core.GoDuration.format(wbl.toNanos())
+          + " chunk_snapshot_load_duration=" + io.promtsdb.core.GoDuration.format(chunkSnapshot.toNanos())
+          + " mmap_chunk_replay_duration=" + io.promtsdb.core.GoDuration.format(mmapChunks.toNanos())
+          + " total_replay_duration=" + io.promtsdb.core.GoDuration.format(total.toNanos());
     }
   }
 }

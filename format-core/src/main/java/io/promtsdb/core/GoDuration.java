@@ -1,18 +1,19 @@
-package io.promtsdb.engine;
+package io.promtsdb.core;
 
 /**
  * Go's {@code time.Duration.String()} ({@code 2.644719039s}, {@code 96.720186ms}, {@code
- * 49.897µs}, {@code 128ns}, {@code 0s}, {@code 1m26.324s}), so that the engine's log lines read
- * like Prometheus' and can be compared field by field.
+ * 49.897µs}, {@code 128ns}, {@code 0s}, {@code 1m26.324s}), as Prometheus writes durations
+ * in its log lines and promtool in its output, so that ours compare with theirs field by field.
  */
-final class GoDurations {
-  private GoDurations() {}
+public final class GoDuration {
+  private GoDuration() {}
 
   private static final long MICROSECOND = 1_000;
   private static final long MILLISECOND = 1_000_000;
   private static final long SECOND = 1_000_000_000;
 
-  static String format(long nanos) {
+  /** Go's {@code time.Duration(nanos).String()}. */
+  public static String format(long nanos) {
     if (nanos == 0) {
       return "0s";
     }
