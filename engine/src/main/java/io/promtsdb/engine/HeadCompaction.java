@@ -34,15 +34,8 @@ final class HeadCompaction {
     this.walOptions = walOptions;
   }
 
-  /**
-   * The head's out-of-order data as blocks in {@code parent}, one per block range it touches
-   * (Go's {@code compactOOO}), flagged as from out-of-order data; the head is not changed.
-   */
-  List<BlockMeta> writeOooBlocks(Path parent) throws IOException {
-    List<BlockMeta> out = new ArrayList<>();
-    if (head.minOooTime == Long.MAX_VALUE) {
-      return out;
-    }
+  /** The head series holding out-of-order samples. */
+  private List<MemSeries> oooSeries() {
     List<MemSeries> ss = new ArrayList<>();
     db.rw.readLock().lock();
     try {
@@ -54,6 +47,19 @@ final class HeadCompaction {
     } finally {
       db.rw.readLock().unlock();
     }
+    return ss;
+  }
+
+  /**
+   * The head's out-of-order data as blocks in {@code parent}, one per block range it touches
+   * (Go's {@code compactOOO}), flagged as from out-of-order data; the head is not changed.
+   */
+  List<BlockMeta> writeOooBlocks(Path parent) throws IOException {
+    List<BlockMeta> out = new ArrayList<>();
+    if (head.minOooTime == Long.MAX_VALUE) {
+      return out;
+    }
+    List<MemSeries> ss = oooSeries();
     ss.sort(java.util.Comparator.comparing(x -> x.labels));
     long mint = head.minOooTime;
     long maxt = head.maxOooTime;
@@ -99,17 +105,7 @@ final class HeadCompaction {
     }
     int firstKept = db.wbl.nextSegment();
     out.addAll(writeOooBlocks(db.dir()));
-    List<MemSeries> ss = new ArrayList<>();
-    db.rw.readLock().lock();
-    try {
-      head.series.forEachValue(x -> {
-        if (x.oooPresent) {
-          ss.add(x);
-        }
-      });
-    } finally {
-      db.rw.readLock().unlock();
-    }
+    List<MemSeries> ss = oooSeries();
     db.rw.writeLock().lock();
     try {
       db.addBlocks(out);
