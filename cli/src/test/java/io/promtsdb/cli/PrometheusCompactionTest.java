@@ -175,7 +175,11 @@ class PrometheusCompactionTest {
     EngineWrittenDirTest.copyTree(a, promBlocks.resolve(a.getFileName().toString()));
     EngineWrittenDirTest.copyTree(b, promBlocks.resolve(b.getFileName().toString()));
 
-    // Out-of-order compaction: WAL and WBL for Prometheus, our reopened head for us.
+    // Out-of-order compaction: our WAL, WBL and head chunk files for Prometheus, our reopened
+    // head for us. Full out-of-order head chunks are m-mapped into the head chunk files and
+    // named by markers in the WBL: Prometheus takes those chunks as they are and replays only
+    // the WBL samples after each series' last marker, so a missing, misplaced or wrong marker
+    // (or chunk) would change its blocks.
     Path oooDir = tmp.resolve("ooo");
     try (Tsdb db = Tsdb.open(oooDir, oooOptions())) {
       appendOutOfOrder(db);
@@ -183,6 +187,8 @@ class PrometheusCompactionTest {
     Path promOoo = tmp.resolve("prometheus-ooo");
     EngineWrittenDirTest.copyTree(oooDir.resolve("wal"), promOoo.resolve("wal"));
     EngineWrittenDirTest.copyTree(oooDir.resolve("wbl"), promOoo.resolve("wbl"));
+    EngineWrittenDirTest.copyTree(oooDir.resolve("chunks_head"), promOoo.resolve("chunks_head"));
+    assertThat(oooHeadChunks(oooDir)).isGreaterThan(10);
     try (Tsdb db = Tsdb.open(oooDir, oooOptions())) {
       assertThat(db.compact()).hasSizeGreaterThanOrEqualTo(3);
     }
@@ -239,6 +245,13 @@ class PrometheusCompactionTest {
           app.commit();
         }
       }
+    }
+  }
+
+  /** The out-of-order chunks in a data dir's head chunk files. */
+  private static long oooHeadChunks(Path dir) throws Exception {
+    try (io.promtsdb.chunks.HeadChunkReader r = io.promtsdb.chunks.HeadChunkReader.open(dir.resolve("chunks_head"))) {
+      return r.records().stream().filter(io.promtsdb.chunks.HeadChunkReader.HeadChunkMeta::outOfOrder).count();
     }
   }
 

@@ -453,9 +453,6 @@ public final class Head implements Closeable {
     }
 
     private SampleIterator mmapped(MmappedChunk m, SampleIterator reuse) throws IOException {
-      if (m.samples() != null) {
-        return m.samples().iterator();
-      }
       if (m.chunk() != null) {
         return ChunkSampleIterator.of(m.chunk(), reuse);
       }

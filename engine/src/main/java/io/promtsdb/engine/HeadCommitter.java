@@ -299,9 +299,6 @@ final class HeadCommitter {
     List<Refs.RefSample> floats = new ArrayList<>(n);
     List<Refs.RefHistogramSample> hs = new ArrayList<>();
     List<Refs.RefFloatHistogramSample> fhs = new ArrayList<>();
-    List<Refs.RefSample> oooFloats = new ArrayList<>();
-    List<Refs.RefHistogramSample> oooHs = new ArrayList<>();
-    List<Refs.RefFloatHistogramSample> oooFhs = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       int route = b.flags[i] & ROUTE_MASK;
       if (route == 0) {
@@ -309,15 +306,17 @@ final class HeadCommitter {
       }
       MemSeries s = b.series[i];
       needSeriesRecord(s, seq, series); // e.g. created by a concurrent appender not yet committed
-      boolean ooo = route == OUT_OF_ORDER;
+      if (route == OUT_OF_ORDER) {
+        continue; // to the WBL once inserted (applyOutOfOrder)
+      }
       Object h = b.histogram(i);
       long t = b.ts[i];
       if (h instanceof Histogram ih) {
-        (ooo ? oooHs : hs).add(new Refs.RefHistogramSample(s.ref, t, ih));
+        hs.add(new Refs.RefHistogramSample(s.ref, t, ih));
       } else if (h instanceof FloatHistogram fh) {
-        (ooo ? oooFhs : fhs).add(new Refs.RefFloatHistogramSample(s.ref, t, fh));
+        fhs.add(new Refs.RefFloatHistogramSample(s.ref, t, fh));
       } else {
-        (ooo ? oooFloats : floats).add(new Refs.RefSample(s.ref, t, b.vs[i]));
+        floats.add(new Refs.RefSample(s.ref, t, b.vs[i]));
       }
     }
     for (Appender.PendingExemplar e : app.exemplars) {
@@ -356,19 +355,6 @@ final class HeadCommitter {
     if (!recs.isEmpty()) {
       db.wal.log(recs);
     }
-    if (!oooFloats.isEmpty() || !oooHs.isEmpty() || !oooFhs.isEmpty()) {
-      List<byte[]> w = new ArrayList<>();
-      if (!oooFloats.isEmpty()) {
-        w.add(encoder.samples(oooFloats));
-      }
-      if (!oooHs.isEmpty()) {
-        w.addAll(encoder.histogramSamples(oooHs));
-      }
-      if (!oooFhs.isEmpty()) {
-        w.addAll(encoder.floatHistogramSamples(oooFhs));
-      }
-      db.wbl.log(w);
-    }
     for (Refs.RefSeries r : series) {
       head.getByRef(r.ref()).walLogged = true;
     }
@@ -385,10 +371,9 @@ final class HeadCommitter {
     long appended = 0;
     long histograms = 0;
     long ooo = 0;
+    int oooRouted = 0;
     long mint = Long.MAX_VALUE;
     long maxt = Long.MIN_VALUE;
-    long oooMint = Long.MAX_VALUE;
-    long oooMaxt = Long.MIN_VALUE;
     int n = b == null ? 0 : b.size;
     boolean done = false;
     try {
@@ -424,14 +409,7 @@ final class HeadCommitter {
             }
             Object h = b.hists == null ? null : b.hists[i];
             if (route == OUT_OF_ORDER) {
-              if (s.insertOoo(t, vs[i], h instanceof Histogram ih ? ih : null,
-                  h instanceof FloatHistogram fh ? fh : null, OooChunk.DEFAULT_CAP_MAX)) {
-                ooo++;
-                oooMint = Math.min(oooMint, t);
-                oooMaxt = Math.max(oooMaxt, t);
-              } else {
-                dropped++;
-              }
+              oooRouted++; // inserted below, after the in-order samples
             } else {
               int r = h == null ? s.append(t, vs[i], co)
                   : h instanceof Histogram ih ? s.appendHistogram(t, ih, co)
@@ -466,8 +444,9 @@ final class HeadCommitter {
       if (maxt != Long.MIN_VALUE) {
         head.updateMinMaxTime(mint, maxt);
       }
-      if (oooMaxt != Long.MIN_VALUE) {
-        head.updateMinMaxOooTime(oooMint, oooMaxt);
+      if (oooRouted > 0) {
+        ooo = applyOutOfOrder(b);
+        dropped += oooRouted - ooo;
       }
       if (exemplars != null) {
         for (Appender.PendingExemplar e : app.exemplars) {
@@ -490,6 +469,129 @@ final class HeadCommitter {
       }
     }
     db.counters.committed(appended - histograms, histograms, ooo, exemplars == null ? 0 : app.exemplars.size(), dropped);
+  }
+
+  /**
+   * The commit's out-of-order samples, as Go's {@code headAppender.Commit} inserts and logs them:
+   * floats, then histograms, then float histograms, each in append order, inserted into their
+   * series' out-of-order head chunk; a full head chunk is m-mapped (written to the head chunk
+   * files with the out-of-order flag) when the next sample needs a new one. Then the WBL records:
+   * whenever a sample starts a new out-of-order head chunk, the records collected so far are
+   * closed (the pending {@code MmapMarkers}, then the samples inserted since) and a marker for
+   * the new chunk's series is pending: the refs of the chunks just m-mapped, or 0 when there was
+   * no head chunk. So in the WBL a series' marker precedes the samples of its new head chunk,
+   * and replay drops the head chunk at the marker; a duplicate timestamp is not logged.
+   *
+   * <p>All of it under the WBL lock (then the head chunk writer, then each series), so that WBL
+   * order is insertion order across concurrent commits; Go logs after inserting too, since the
+   * markers name chunks written by the insert. Returns the number of samples inserted.
+   */
+  private long applyOutOfOrder(AppendBuffer b) throws IOException {
+    OooRecords recs = new OooRecords();
+    long inserted = 0;
+    long oooMint = Long.MAX_VALUE;
+    long oooMaxt = Long.MIN_VALUE;
+    synchronized (db.wblLock) {
+      synchronized (db.chunkWriter) {
+        MemSeries.OooChunkSink sink = (ref, mint, maxt, chunk) -> db.chunkWriter.writeChunk(ref, mint, maxt, chunk, true);
+        for (int kind = 0; kind < 3; kind++) {
+          for (int i = 0; i < b.size; i++) {
+            if ((b.flags[i] & ROUTE_MASK) != OUT_OF_ORDER) {
+              continue;
+            }
+            Object h = b.histogram(i);
+            if (kind != (h == null ? 0 : h instanceof Histogram ? 1 : 2)) {
+              continue;
+            }
+            MemSeries s = b.series[i];
+            long t = b.ts[i];
+            int r;
+            recs.mmapCount = 0;
+            synchronized (s) {
+              r = s.insertOoo(t, b.vs[i], h instanceof Histogram ih ? ih : null,
+                  h instanceof FloatHistogram fh ? fh : null, OooChunk.DEFAULT_CAP_MAX, sink, recs::mmapped);
+            }
+            if ((r & MemSeries.OOO_CHUNK_CREATED) != 0) {
+              recs.chunkCreated(s.ref);
+            }
+            if ((r & MemSeries.OOO_INSERTED) != 0) {
+              recs.add(s.ref, t, b.vs[i], h);
+              inserted++;
+              oooMint = Math.min(oooMint, t);
+              oooMaxt = Math.max(oooMaxt, t);
+            }
+          }
+        }
+      }
+      recs.close();
+      if (db.wbl != null && !recs.out.isEmpty()) {
+        db.wbl.log(recs.out);
+      }
+    }
+    if (oooMaxt != Long.MIN_VALUE) {
+      head.updateMinMaxOooTime(oooMint, oooMaxt);
+    }
+    return inserted;
+  }
+
+  /** The WBL records of one commit's out-of-order samples (Go's {@code collectOOORecords}). */
+  private final class OooRecords {
+    final List<byte[]> out = new ArrayList<>();
+    private long[] mmapRefs = new long[2];
+    private int mmapCount;
+    private List<Refs.RefMmapMarker> markers;
+    private final List<Refs.RefSample> floats = new ArrayList<>();
+    private final List<Refs.RefHistogramSample> hs = new ArrayList<>();
+    private final List<Refs.RefFloatHistogramSample> fhs = new ArrayList<>();
+
+    void mmapped(long chunkRef) {
+      if (mmapCount == mmapRefs.length) {
+        mmapRefs = java.util.Arrays.copyOf(mmapRefs, 2 * mmapCount);
+      }
+      mmapRefs[mmapCount++] = chunkRef;
+    }
+
+    /** Series {@code ref} started a new head chunk after m-mapping the chunks {@link #mmapped} names. */
+    void chunkCreated(long ref) {
+      close();
+      markers = new ArrayList<>();
+      if (mmapCount == 0) {
+        markers.add(new Refs.RefMmapMarker(ref, 0));
+      }
+      for (int k = 0; k < mmapCount; k++) {
+        markers.add(new Refs.RefMmapMarker(ref, mmapRefs[k]));
+      }
+    }
+
+    void add(long ref, long t, double v, Object h) {
+      if (h instanceof Histogram ih) {
+        hs.add(new Refs.RefHistogramSample(ref, t, ih));
+      } else if (h instanceof FloatHistogram fh) {
+        fhs.add(new Refs.RefFloatHistogramSample(ref, t, fh));
+      } else {
+        floats.add(new Refs.RefSample(ref, t, v));
+      }
+    }
+
+    /** The pending markers, then the samples collected since the last close. */
+    void close() {
+      if (markers != null) {
+        out.add(RecordCodec.encode(new WalRecord.MmapMarkers(markers)));
+        markers = null;
+      }
+      if (!floats.isEmpty()) {
+        out.add(encoder.samples(floats));
+        floats.clear();
+      }
+      if (!hs.isEmpty()) {
+        out.addAll(encoder.histogramSamples(hs));
+        hs.clear();
+      }
+      if (!fhs.isEmpty()) {
+        out.addAll(encoder.floatHistogramSamples(fhs));
+        fhs.clear();
+      }
+    }
   }
 
   /**

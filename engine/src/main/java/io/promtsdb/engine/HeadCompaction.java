@@ -132,12 +132,8 @@ final class HeadCompaction {
   private List<BlockChunk> oooChunks(MemSeries s) throws IOException {
     List<BlockChunk> out = new ArrayList<>();
     for (MmappedChunk c : s.oooMmappedChunks) {
-      if (c.samples() != null) {
-        out.addAll(SeriesChunkEncoder.encodeRuns(c.samples().iterator(), io.promtsdb.chunks.WriterFlavor.PROMETHEUS_3));
-      } else {
-        io.promtsdb.chunks.Chunk ch = c.chunk() != null ? c.chunk() : head.chunkFiles.chunk(c.ref());
-        out.add(new BlockChunk(c.minTime(), c.maxTime(), ch));
-      }
+      io.promtsdb.chunks.Chunk ch = c.chunk() != null ? c.chunk() : head.chunkFiles.chunk(c.ref());
+      out.add(new BlockChunk(c.minTime(), c.maxTime(), ch));
     }
     if (s.oooHeadChunk != null) {
       for (SampleList run : s.oooHeadChunk.toRuns(Long.MIN_VALUE, Long.MAX_VALUE)) {

@@ -710,7 +710,7 @@ final class HeadReplay {
     }
   }
 
-  private void applyWbl(WalRecord rec) {
+  private void applyWbl(WalRecord rec) throws IOException {
     // Float samples come as SampleBatch (replayWbl).
     if (rec instanceof WalRecord.HistogramSamples s) {
       for (Refs.RefHistogramSample x : s.histograms()) {
@@ -750,13 +750,15 @@ final class HeadReplay {
     // Series come from the WAL; the WBL holds none.
   }
 
-  private void insertOoo(long walRef, long t, double v, Histogram hi, FloatHistogram fh) {
+  private void insertOoo(long walRef, long t, double v, Histogram hi, FloatHistogram fh) throws IOException {
     MemSeries ms = h.getByRef(mapRef(walRef));
     if (ms == null) {
       unknownRefs++;
       return;
     }
-    if (ms.insertOoo(t, v, hi, fh, OooChunk.DEFAULT_CAP_MAX)) {
+    // A full chunk cut here was not m-mapped before the crash (no marker for it): it stays in
+    // memory, encoded; the WBL still holds its samples.
+    if ((ms.insertOoo(t, v, hi, fh, OooChunk.DEFAULT_CAP_MAX, null, null) & MemSeries.OOO_INSERTED) != 0) {
       oooSamples++;
       h.updateMinMaxOooTime(t, t);
     }

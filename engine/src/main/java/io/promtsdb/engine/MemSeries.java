@@ -379,24 +379,41 @@ final class MemSeries {
     }
     for (int i = 0; i < n; i++) {
       MemChunk c = headChunks.get(i);
-      mmappedChunks.add(new MmappedChunk(-1, c.minTime, c.maxTime, c.numSamples(), c.chunk(), null));
+      mmappedChunks.add(new MmappedChunk(-1, c.minTime, c.maxTime, c.numSamples(), c.chunk()));
     }
     headChunks.removeFirst(n);
     return n;
   }
 
+  /** {@link #insertOoo} result bit: the sample went in (not a duplicate timestamp). */
+  static final int OOO_INSERTED = 1;
+  /** {@link #insertOoo} result bit: a new out-of-order head chunk was started for it. */
+  static final int OOO_CHUNK_CREATED = 2;
+
+  /**
+   * Where full out-of-order head chunks go (the head chunk files, with the out-of-order flag):
+   * returns the chunk's reference ({@code file number << 32 | offset}).
+   */
+  interface OooChunkSink {
+    long write(long seriesRef, long mint, long maxt, io.promtsdb.chunks.Chunk chunk) throws java.io.IOException;
+  }
+
   /**
    * Go's {@code memSeries.insert}: an out-of-order sample into the OOO head chunk, cutting a new
-   * one (and m-mapping the full one) at {@code capMax} samples.
+   * one at {@code capMax} samples (or for the series' first). The full chunk is encoded as Go's
+   * {@code ToEncodedChunks} encodes it (one chunk per run of a value type) and each piece written
+   * to {@code sink}, whose references are added to {@code mmapRefs}; with a null sink (WAL
+   * replay) the encoded chunks stay in memory only.
    *
-   * @return whether the sample was inserted (false for a duplicate timestamp)
+   * @return {@link #OOO_INSERTED} and {@link #OOO_CHUNK_CREATED} bits
    */
-  boolean insertOoo(long t, double v, Histogram h, FloatHistogram fh, int capMax) {
+  int insertOoo(long t, double v, Histogram h, FloatHistogram fh, int capMax, OooChunkSink sink,
+      java.util.function.LongConsumer mmapRefs) throws java.io.IOException {
     oooPresent = true;
     OooChunk c = oooHeadChunk;
     boolean created = false;
     if (c == null || c.numSamples() == capMax) {
-      mmapCurrentOooHeadChunk();
+      mmapCurrentOooHeadChunk(sink, mmapRefs);
       c = new OooChunk(t);
       oooHeadChunk = c;
       created = true;
@@ -410,15 +427,25 @@ final class MemSeries {
         c.maxTime = t;
       }
     }
-    return ok;
+    return (ok ? OOO_INSERTED : 0) | (created ? OOO_CHUNK_CREATED : 0);
   }
 
-  private void mmapCurrentOooHeadChunk() {
+  private void mmapCurrentOooHeadChunk(OooChunkSink sink, java.util.function.LongConsumer mmapRefs)
+      throws java.io.IOException {
     if (!oooPresent || oooHeadChunk == null) {
       return;
     }
     for (SampleList run : oooHeadChunk.toRuns(Long.MIN_VALUE, Long.MAX_VALUE)) {
-      oooMmappedChunks.add(new MmappedChunk(-1, run.minTime(), run.maxTime(), run.samples().size(), null, run));
+      for (BlockChunk bc : SeriesChunkEncoder.encodeRuns(run.iterator(), io.promtsdb.chunks.WriterFlavor.PROMETHEUS_3)) {
+        long ref = -1;
+        if (sink != null) {
+          ref = sink.write(this.ref, bc.minTime(), bc.maxTime(), bc.chunk());
+          mmapRefs.accept(ref);
+        }
+        // The chunk stays in memory too, as in-order m-mapped chunks do: the head chunk file
+        // reader of the replay does not see files written since.
+        oooMmappedChunks.add(new MmappedChunk(ref, bc.minTime(), bc.maxTime(), bc.chunk().numSamples(), bc.chunk()));
+      }
     }
     oooHeadChunk = null;
   }

@@ -76,6 +76,8 @@ public final class Tsdb implements Closeable {
   final ReentrantReadWriteLock rw = new ReentrantReadWriteLock();
   /** Serializes commits, rollbacks' WAL writes, deletes and snapshots. */
   final ReentrantLock commitLock = new ReentrantLock();
+  /** Out-of-order inserts and their WBL records (HeadCommitter.applyOutOfOrder); before the head chunk writer. */
+  final Object wblLock = new Object();
   private final Isolation isolation = new Isolation();
   /** Open head queriers' time ranges: head truncation waits for those it would cut under. */
   final PendingReads pendingReads = new PendingReads();
@@ -282,7 +284,7 @@ public final class Tsdb implements Closeable {
       MmappedChunk c = s.mmappedChunks.get(i);
       long ref = chunkWriter.writeChunk(s.ref, c.minTime(), c.maxTime(), c.chunk(), false);
       // The chunk stays in memory too: the head chunk file reader of the replay does not see new files.
-      s.mmappedChunks.set(i, new MmappedChunk(ref, c.minTime(), c.maxTime(), c.numSamples(), c.chunk(), null));
+      s.mmappedChunks.set(i, new MmappedChunk(ref, c.minTime(), c.maxTime(), c.numSamples(), c.chunk()));
     }
   }
 
