@@ -288,7 +288,8 @@ final class HeadCommitter {
   /**
    * The general case, under the commit lock: records from the routes. Series records first,
    * then samples, histograms, float histograms, exemplars, metadata (Go's {@code
-   * headAppender.log}); out-of-order samples go to the WBL.
+   * headAppender.log}); out-of-order samples go to the WBL once inserted ({@link
+   * #applyOutOfOrder}).
    */
   private void writeLogs(Appender app, AppendBuffer b, long seq) throws IOException {
     List<Refs.RefSeries> series = new ArrayList<>();
@@ -296,9 +297,7 @@ final class HeadCommitter {
       needSeriesRecord(s, seq, series);
     }
     int n = b == null ? 0 : b.size;
-    List<Refs.RefSample> floats = new ArrayList<>(n);
-    List<Refs.RefHistogramSample> hs = new ArrayList<>();
-    List<Refs.RefFloatHistogramSample> fhs = new ArrayList<>();
+    SampleRecords samples = new SampleRecords(n);
     for (int i = 0; i < n; i++) {
       int route = b.flags[i] & ROUTE_MASK;
       if (route == 0) {
@@ -309,15 +308,7 @@ final class HeadCommitter {
       if (route == OUT_OF_ORDER) {
         continue; // to the WBL once inserted (applyOutOfOrder)
       }
-      Object h = b.histogram(i);
-      long t = b.ts[i];
-      if (h instanceof Histogram ih) {
-        hs.add(new Refs.RefHistogramSample(s.ref, t, ih));
-      } else if (h instanceof FloatHistogram fh) {
-        fhs.add(new Refs.RefFloatHistogramSample(s.ref, t, fh));
-      } else {
-        floats.add(new Refs.RefSample(s.ref, t, b.vs[i]));
-      }
+      samples.add(s.ref, b.ts[i], b.vs[i], b.histogram(i));
     }
     for (Appender.PendingExemplar e : app.exemplars) {
       needSeriesRecord(e.series(), seq, series);
@@ -329,15 +320,7 @@ final class HeadCommitter {
     if (!series.isEmpty()) {
       recs.add(RecordCodec.encode(new WalRecord.Series(series)));
     }
-    if (!floats.isEmpty()) {
-      recs.add(encoder.samples(floats));
-    }
-    if (!hs.isEmpty()) {
-      recs.addAll(encoder.histogramSamples(hs));
-    }
-    if (!fhs.isEmpty()) {
-      recs.addAll(encoder.floatHistogramSamples(fhs));
-    }
+    samples.encodeTo(recs);
     if (!app.exemplars.isEmpty()) {
       List<Refs.RefExemplar> ex = new ArrayList<>();
       for (Appender.PendingExemplar e : app.exemplars) {
@@ -540,9 +523,7 @@ final class HeadCommitter {
     private long[] mmapRefs = new long[2];
     private int mmapCount;
     private List<Refs.RefMmapMarker> markers;
-    private final List<Refs.RefSample> floats = new ArrayList<>();
-    private final List<Refs.RefHistogramSample> hs = new ArrayList<>();
-    private final List<Refs.RefFloatHistogramSample> fhs = new ArrayList<>();
+    private final SampleRecords samples = new SampleRecords(0);
 
     void mmapped(long chunkRef) {
       if (mmapCount == mmapRefs.length) {
@@ -564,6 +545,34 @@ final class HeadCommitter {
     }
 
     void add(long ref, long t, double v, Object h) {
+      samples.add(ref, t, v, h);
+    }
+
+    /** The pending markers, then the samples collected since the last close. */
+    void close() {
+      if (markers != null) {
+        out.add(RecordCodec.encode(new WalRecord.MmapMarkers(markers)));
+        markers = null;
+      }
+      samples.encodeTo(out);
+    }
+  }
+
+  /**
+   * Samples of one kind of record each, in arrival order: floats, histograms and float
+   * histograms, encoded in that order (Go's {@code headAppender.log} and {@code
+   * collectOOORecords} both write them so).
+   */
+  private final class SampleRecords {
+    private final List<Refs.RefSample> floats;
+    private final List<Refs.RefHistogramSample> hs = new ArrayList<>();
+    private final List<Refs.RefFloatHistogramSample> fhs = new ArrayList<>();
+
+    SampleRecords(int expectedFloats) {
+      floats = new ArrayList<>(expectedFloats);
+    }
+
+    void add(long ref, long t, double v, Object h) {
       if (h instanceof Histogram ih) {
         hs.add(new Refs.RefHistogramSample(ref, t, ih));
       } else if (h instanceof FloatHistogram fh) {
@@ -573,12 +582,8 @@ final class HeadCommitter {
       }
     }
 
-    /** The pending markers, then the samples collected since the last close. */
-    void close() {
-      if (markers != null) {
-        out.add(RecordCodec.encode(new WalRecord.MmapMarkers(markers)));
-        markers = null;
-      }
+    /** Appends the records of the samples collected so far to {@code out} and forgets them. */
+    void encodeTo(List<byte[]> out) {
       if (!floats.isEmpty()) {
         out.add(encoder.samples(floats));
         floats.clear();

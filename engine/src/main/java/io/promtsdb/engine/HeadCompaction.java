@@ -136,9 +136,7 @@ final class HeadCompaction {
       out.add(new BlockChunk(c.minTime(), c.maxTime(), ch));
     }
     if (s.oooHeadChunk != null) {
-      for (SampleList run : s.oooHeadChunk.toRuns(Long.MIN_VALUE, Long.MAX_VALUE)) {
-        out.addAll(SeriesChunkEncoder.encodeRuns(run.iterator(), io.promtsdb.chunks.WriterFlavor.PROMETHEUS_3));
-      }
+      out.addAll(s.oooHeadChunk.toEncodedChunks());
     }
     return out;
   }

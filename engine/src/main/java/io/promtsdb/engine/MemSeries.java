@@ -435,17 +435,15 @@ final class MemSeries {
     if (!oooPresent || oooHeadChunk == null) {
       return;
     }
-    for (SampleList run : oooHeadChunk.toRuns(Long.MIN_VALUE, Long.MAX_VALUE)) {
-      for (BlockChunk bc : SeriesChunkEncoder.encodeRuns(run.iterator(), io.promtsdb.chunks.WriterFlavor.PROMETHEUS_3)) {
-        long ref = -1;
-        if (sink != null) {
-          ref = sink.write(this.ref, bc.minTime(), bc.maxTime(), bc.chunk());
-          mmapRefs.accept(ref);
-        }
-        // The chunk stays in memory too, as in-order m-mapped chunks do: the head chunk file
-        // reader of the replay does not see files written since.
-        oooMmappedChunks.add(new MmappedChunk(ref, bc.minTime(), bc.maxTime(), bc.chunk().numSamples(), bc.chunk()));
+    for (BlockChunk bc : oooHeadChunk.toEncodedChunks()) {
+      long ref = -1;
+      if (sink != null) {
+        ref = sink.write(this.ref, bc.minTime(), bc.maxTime(), bc.chunk());
+        mmapRefs.accept(ref);
       }
+      // The chunk stays in memory too, as in-order m-mapped chunks do: the head chunk file
+      // reader of the replay does not see files written since.
+      oooMmappedChunks.add(new MmappedChunk(ref, bc.minTime(), bc.maxTime(), bc.chunk().numSamples(), bc.chunk()));
     }
     oooHeadChunk = null;
   }

@@ -63,6 +63,19 @@ final class OooChunk {
   }
 
   /**
+   * Go's {@code ToEncodedChunks(math.MinInt64, math.MaxInt64)}: every sample, encoded as Go
+   * m-maps and compacts an out-of-order head chunk (one chunk per run of a value type, histograms
+   * cut where an append asks for a new chunk).
+   */
+  List<BlockChunk> toEncodedChunks() throws java.io.IOException {
+    List<BlockChunk> out = new ArrayList<>(1);
+    for (SampleList run : toRuns(Long.MIN_VALUE, Long.MAX_VALUE)) {
+      out.addAll(SeriesChunkEncoder.encodeRuns(run.iterator(), io.promtsdb.chunks.WriterFlavor.PROMETHEUS_3));
+    }
+    return out;
+  }
+
+  /**
    * Go's {@code ToEncodedChunks(mint, maxt)}: the samples within {@code [mint, maxt]} split into
    * runs of one sample type. Each run is returned as a sample list rather than encoded bytes:
    * the samples a query sees are the same.
